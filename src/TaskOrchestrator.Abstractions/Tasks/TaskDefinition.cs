@@ -1,0 +1,19 @@
+namespace TaskOrchestrator.Tasks;
+
+/// <summary>What a user asked for: call <paramref name="Url"/> at <paramref name="DueAt"/>.</summary>
+/// <param name="Owner">The subject of the token that created the task; only it (and admins) may see it.</param>
+/// <param name="Url">Absolute http or https URL to call.</param>
+/// <param name="Method">HTTP method, upper case.</param>
+/// <param name="Headers">Request headers sent with every attempt; never returned by the API.</param>
+/// <param name="Body">Request body sent with every attempt; never returned by the API.</param>
+/// <param name="CreatedAt">When the task was accepted.</param>
+/// <param name="DueAt">When the first attempt must start: never before, and as soon after as possible.</param>
+[GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
+public sealed record TaskDefinition(
+    [property: Id(0)] string Owner,
+    [property: Id(1)] string Url,
+    [property: Id(2)] string Method,
+    [property: Id(3)] IReadOnlyDictionary<string, string>? Headers,
+    [property: Id(4)] string? Body,
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] DateTimeOffset DueAt);

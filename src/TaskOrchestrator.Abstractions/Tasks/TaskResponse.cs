@@ -1,0 +1,15 @@
+namespace TaskOrchestrator.Tasks;
+
+/// <summary>What the target did with the last attempt.</summary>
+/// <param name="StatusCode">The HTTP status code, or null when no response arrived.</param>
+/// <param name="Body">The first 4 KiB of the response body, decoded as UTF-8.</param>
+/// <param name="Error">Why no usable response arrived (connection refused, timeout, ...), or null.</param>
+[GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskResponse")]
+public sealed record TaskResponse(
+    [property: Id(0)] int? StatusCode,
+    [property: Id(1)] string? Body,
+    [property: Id(2)] string? Error)
+{
+    /// <summary>True when the target answered with a 2xx status code.</summary>
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+}

@@ -1,0 +1,8 @@
+namespace TaskOrchestrator.Hosting;
+
+/// <summary>Names of the Orleans storage providers the grains use.</summary>
+public static class StorageNames
+{
+    /// <summary>Task grain state.</summary>
+    public const string Tasks = "tasks";
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Hosting;
+
+/// <summary>Wires the task orchestrator's grains and storage into an Orleans silo.</summary>
+public static class TaskOrchestratorSiloExtensions
+{
+    /// <summary>
+    /// Grains, storage, reminders and clustering as configured: Azure Storage from the <c>AzureStorage</c>
+    /// connection string, or this process's memory when <c>TaskOrchestrator:Storage:Provider</c> is <c>Memory</c>.
+    /// </summary>
+    public static ISiloBuilder AddTaskOrchestrator(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
+        var cluster = configuration.GetSection(ClusterEndpointOptions.SectionName).Get<ClusterEndpointOptions>() ?? new ClusterEndpointOptions();
+
+        silo.AddTaskOrchestratorGrains();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+
+        if (storage.Provider == StorageProvider.Memory)
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
+                .AddMemoryGrainStorage(StorageNames.Tasks)
+                .UseInMemoryReminderService();
+            silo.Services.AddSingleton<ITaskIndex, InMemoryTaskIndex>();
+            return silo;
+        }
+
+        var connectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"No Azure Storage connection string: set ConnectionStrings:{StorageOptions.ConnectionStringName} " +
+                $"(environment variable ConnectionStrings__{StorageOptions.ConnectionStringName}), or set " +
+                $"{StorageOptions.SectionName}:Provider to Memory for a throwaway in-memory silo.");
+        }
+
+        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
+            .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString))
+            .AddAzureTableGrainStorage(StorageNames.Tasks, o => o.TableServiceClient = new TableServiceClient(connectionString))
+            .UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
+        silo.Services.AddSingleton<ITaskIndex>(_ => new AzureTableTaskIndex(new TableServiceClient(connectionString), storage.TaskIndexTable));
+        return silo;
+    }
+
+    /// <summary>The grains' own services and options, without any storage: for hosts that bring their own (tests).</summary>
+    public static ISiloBuilder AddTaskOrchestratorGrains(this ISiloBuilder silo)
+    {
+        // Task reminders tick every few seconds so that a silo's death delays its overdue tasks by seconds, not minutes.
+        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+
+        var services = silo.Services;
+        services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
+        {
+            // Each attempt enforces its own timeout; this one must not cut it short.
+            client.Timeout = Timeout.InfiniteTimeSpan;
+        });
+        services.AddSingleton<TaskHttpInvoker>();
+        services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+}

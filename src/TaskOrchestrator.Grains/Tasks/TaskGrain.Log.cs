@@ -1,0 +1,70 @@
+using Microsoft.Extensions.Logging;
+
+namespace TaskOrchestrator.Tasks;
+
+/// <summary>The log messages of <see cref="TaskGrain"/>: one Information line per state transition.</summary>
+public sealed partial class TaskGrain
+{
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Task scheduled for {DueAt:O}")]
+    private partial void LogScheduledCore(DateTimeOffset dueAt);
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Task cancelled")]
+    private partial void LogCancelledCore();
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Task rescheduled from {PreviousDueAt:O} to {DueAt:O}")]
+    private partial void LogRescheduledCore(DateTimeOffset previousDueAt, DateTimeOffset dueAt);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Task attempt {Attempt} started {LatenessMs:0.###} ms after its due time")]
+    private partial void LogAttemptStartedCore(int attempt, double latenessMs);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Task {Status}: status code {StatusCode}, error {Error}")]
+    private partial void LogAttemptFinishedCore(ScheduledTaskStatus status, int? statusCode, string? error);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Task was running when its activation was lost; retrying (attempt {Attempts} had started)")]
+    private partial void LogResumingInterruptedAttemptCore(int attempts);
+
+    private void LogScheduled(DateTimeOffset dueAt, string url)
+    {
+        using var scope = BeginTaskScope();
+        LogScheduledCore(dueAt);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            LogTarget(url);
+        }
+    }
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Task target {Url}")]
+    private partial void LogTarget(string url);
+
+    private void LogCancelled()
+    {
+        using var scope = BeginTaskScope();
+        LogCancelledCore();
+    }
+
+    private void LogRescheduled(DateTimeOffset previousDueAt, DateTimeOffset dueAt)
+    {
+        using var scope = BeginTaskScope();
+        LogRescheduledCore(previousDueAt, dueAt);
+    }
+
+    private void LogAttemptStarted(int attempt, double latenessMs)
+    {
+        using var scope = BeginTaskScope();
+        LogAttemptStartedCore(attempt, latenessMs);
+    }
+
+    private void LogAttemptFinished(ScheduledTaskStatus status, int? statusCode, string? error)
+    {
+        using var scope = BeginTaskScope();
+        LogAttemptFinishedCore(status, statusCode, error);
+    }
+
+    private void LogResumingInterruptedAttempt(int attempts)
+    {
+        using var scope = BeginTaskScope();
+        LogResumingInterruptedAttemptCore(attempts);
+    }
+
+    private IDisposable? BeginTaskScope() => logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = this.GetPrimaryKey() });
+}

@@ -1,0 +1,117 @@
+using Orleans.Storage;
+
+namespace TaskOrchestrator.Tasks;
+
+/// <summary>The timer, reminder and write plumbing of <see cref="TaskGrain"/>.</summary>
+public sealed partial class TaskGrain
+{
+    /// <summary>Arms the timer when the task is near; returns false when it is far and the activation may go.</summary>
+    private bool ArmOrReleaseForDueTime()
+    {
+        if (State.DueAt - Now <= _scheduling.ActivationWindow)
+        {
+            ArmTimerForDueTime();
+            return true;
+        }
+
+        DisposeTimer();
+        return false;
+    }
+
+    private void ArmTimerForDueTime()
+    {
+        var remaining = State.DueAt - Now;
+
+        // System timers count whole milliseconds; round up so the timer never aims before the due time.
+        ArmTimer(remaining <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)));
+    }
+
+    private void ArmTimer(TimeSpan dueTime)
+    {
+        DisposeTimer();
+        _timer = this.RegisterGrainTimer(
+            OnTimerAsync,
+            new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true, Interleave = true });
+    }
+
+    private void DisposeTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private Task RegisterReminderAsync()
+    {
+        var untilDue = State.DueAt - Now;
+        var firstTick = untilDue > _scheduling.ActivationWindow
+            ? untilDue - _scheduling.WakeLead
+            : (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero) + _scheduling.ReminderGrace;
+        _reminderChange = RegisterAsync(_reminderChange, firstTick);
+        return _reminderChange;
+
+        async Task RegisterAsync(Task previous, TimeSpan dueTime)
+        {
+            await IgnoreFailure(previous);
+            _reminder = await this.RegisterOrUpdateReminder(ReminderName, dueTime, _scheduling.ReminderPeriod);
+        }
+    }
+
+    private Task UnregisterReminderAsync()
+    {
+        _reminderChange = UnregisterAsync(_reminderChange);
+        return _reminderChange;
+
+        async Task UnregisterAsync(Task previous)
+        {
+            await IgnoreFailure(previous);
+            var reminder = _reminder ?? await this.GetReminder(ReminderName);
+            if (reminder is not null)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminder = null;
+        }
+    }
+
+    /// <summary>Writes the state and the index row as they are when the write starts, after any earlier write.</summary>
+    private Task PersistAsync()
+    {
+        _lastWrite = WriteAsync(_lastWrite);
+        return _lastWrite;
+
+        async Task WriteAsync(Task previous)
+        {
+            await IgnoreFailure(previous);
+            try
+            {
+                await Task.WhenAll(state.WriteStateAsync(), index.UpsertAsync(Snapshot()));
+                _lastWriteFailed = false;
+            }
+            catch (InconsistentStateException)
+            {
+                // Someone else wrote this task (or a timed-out write landed after all): reload from storage.
+                _lastWriteFailed = true;
+                DeactivateOnIdle();
+                throw;
+            }
+            catch
+            {
+                _lastWriteFailed = true;
+                throw;
+            }
+        }
+    }
+
+    private static async Task IgnoreFailure(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch
+        {
+            // Reported to the caller that started it.
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace TaskOrchestrator.Tasks;
+
+/// <summary>
+/// How task grains use reminders (durability) and timers (precision). Section <c>TaskOrchestrator:Scheduling</c>.
+/// </summary>
+public sealed class TaskSchedulingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "TaskOrchestrator:Scheduling";
+
+    /// <summary>
+    /// A task due within this window keeps its activation and a timer armed; one due later lets its activation go
+    /// and is woken by its reminder <see cref="WakeLead"/> before it is due. Default 2 minutes.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan ActivationWindow { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long before its due time a far task's reminder wakes it to arm its timer. Default 10 s.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan WakeLead { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The reminder's period: after a silo dies, its overdue tasks fire within failure detection plus this.
+    /// Orleans skips ticks missed while a silo was dead, so a short period bounds that delay. Default 5 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// For a near task, how long after its due time the first reminder tick comes: by then its timer has normally
+    /// fired and the reminder is gone, so a healthy task costs no tick. Default 2 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ReminderGrace { get; set; } = TimeSpan.FromSeconds(2);
+}

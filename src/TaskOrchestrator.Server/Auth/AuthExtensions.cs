@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TaskOrchestrator.Server.Auth;
+
+/// <summary>
+/// JWT bearer authentication. Settings come from <c>Authentication:Schemes:Bearer</c> (Authority, ValidAudiences,
+/// ValidIssuer, SigningKeys), which is also where <c>dotnet user-jwts</c> puts its development key.
+/// </summary>
+public static class AuthExtensions
+{
+    /// <summary>The policy every task route requires: an authenticated caller with a subject.</summary>
+    public const string TaskOwnerPolicy = "TaskOwner";
+
+    /// <summary>Adds bearer authentication and the task-owner policy; failures answer with ProblemDetails.</summary>
+    public static IServiceCollection AddTaskOrchestratorAuth(this IServiceCollection services)
+    {
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                // Keep claim names as the token has them ("sub", "role"), rather than mapped to long URIs.
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters.NameClaimType = TaskClaims.SubjectClaim;
+                o.TokenValidationParameters.RoleClaimType = TaskClaims.RoleClaim;
+                o.Events = new JwtBearerEvents
+                {
+                    OnChallenge = context =>
+                    {
+                        context.HandleResponse();
+                        var detail = context.AuthenticateFailure is null
+                            ? "A bearer token is required (Authorization: Bearer <token>)."
+                            : $"The bearer token was rejected: {context.ErrorDescription ?? context.Error ?? "invalid token"}.";
+                        return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
+                    },
+                    OnForbidden = context => WriteProblemAsync(
+                        context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "The token has no subject ('sub') claim."),
+                };
+            });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IConfiguration, IHostEnvironment>((o, configuration, environment) =>
+            {
+                if (environment.IsDevelopment())
+                {
+                    // `dotnet user-jwts create` may add its key while the server runs: read the keys at each validation.
+                    var keys = configuration.GetSection("Authentication:Schemes:Bearer:SigningKeys");
+                    o.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.GetChildren()
+                        .Select(k => k["Value"])
+                        .Where(v => !string.IsNullOrEmpty(v))
+                        .Select(v => new SymmetricSecurityKey(Convert.FromBase64String(v!)));
+                }
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TaskOwnerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TaskClaims.SubjectClaim));
+        return services;
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+        }
+
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        return problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}

@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Server.Endpoints.Tasks;
+
+/// <summary>The <c>/tasks</c> routes.</summary>
+public static class TaskEndpoints
+{
+    /// <summary>Page size of a listing unless <c>limit</c> says otherwise.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>Largest page a listing returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
+    public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
+    {
+        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks");
+        tasks.MapPost("/", CreateAsync).WithName("CreateTask");
+        tasks.MapGet("/", ListAsync).WithName("ListTasks");
+        tasks.MapGet("/{id}", GetAsync).WithName("GetTask");
+        tasks.MapGet("/{id}/status", GetStatusAsync).WithName("GetTaskStatus");
+        tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask");
+        tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask");
+        return app;
+    }
+
+    private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var createdAt = time.GetUtcNow();
+        var errors = TaskRequestValidator.ValidateCreate(request, createdAt, out var dueAt);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The task is not valid");
+        }
+
+        var id = Guid.CreateVersion7(createdAt);
+        var definition = new TaskDefinition(
+            user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt);
+        var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+        if (result.Outcome != TaskCommandOutcome.Ok)
+        {
+            return ProblemFor(id, result);
+        }
+
+        return TypedResults.Created($"/tasks/{id}", TaskResource.From(result.Task!));
+    }
+
+    private static async Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
+        HttpContext context, ClaimsPrincipal user, ITaskIndex index, string? status, string? limit, string? after)
+    {
+        ScheduledTaskStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<ScheduledTaskStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
+            {
+                return BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<ScheduledTaskStatus>())}.");
+            }
+
+            statusFilter = parsed;
+        }
+
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            return BadRequest($"limit must be a whole number from 1 to {MaxPageSize}.");
+        }
+
+        if (after is not null && !TaskIndexKeys.IsValidCursor(after))
+        {
+            return BadRequest("after is not a cursor this API returned; use the Link header of the previous page.");
+        }
+
+        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), statusFilter, pageSize, after));
+        if (page.Next is { } next)
+        {
+            var query = $"?{(statusFilter is null ? "" : $"status={statusFilter}&")}limit={pageSize}&after={next}";
+            context.Response.Headers.Link = $"</tasks{query}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Items.Select(TaskResource.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (task, problem) = await FindAsync(id, user, grains);
+        return task is null ? problem! : TypedResults.Ok(TaskResource.From(task));
+    }
+
+    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (task, problem) = await FindAsync(id, user, grains);
+        return task is null ? problem! : TypedResults.Ok(new TaskStatusResource(task.Id, task.Status));
+    }
+
+    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (task, problem) = await FindAsync(id, user, grains);
+        if (task is null)
+        {
+            return problem!;
+        }
+
+        var result = await grains.GetGrain<ITaskGrain>(task.Id).CancelAsync();
+        if (result.Outcome != TaskCommandOutcome.Ok)
+        {
+            return ProblemFor(task.Id, result);
+        }
+
+        var cancelled = result.Task!;
+        return TypedResults.Ok(new CancelTaskResponse(true, cancelled.Id, cancelled.Status, TaskResource.From(cancelled)));
+    }
+
+    private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var (task, problem) = await FindAsync(id, user, grains);
+        if (task is null)
+        {
+            return problem!;
+        }
+
+        var errors = TaskRequestValidator.ValidateUpdate(request, task.CreatedAt, time.GetUtcNow(), out var dueAt);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The change is not valid");
+        }
+
+        var result = await grains.GetGrain<ITaskGrain>(task.Id).RescheduleAsync(dueAt);
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : ProblemFor(task.Id, result);
+    }
+
+    /// <summary>The caller's task with this id; another owner's task is reported as missing, never as forbidden.</summary>
+    private static async Task<(TaskSnapshot? Task, ProblemHttpResult? Problem)> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var taskId))
+        {
+            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
+        }
+
+        var task = await grains.GetGrain<ITaskGrain>(taskId).GetAsync();
+        return task is not null && user.CanSee(task.Owner) ? (task, null) : (null, NotFound(taskId));
+    }
+
+    private static ProblemHttpResult ProblemFor(Guid id, TaskCommandResult result) => result.Outcome switch
+    {
+        TaskCommandOutcome.NotFound => NotFound(id),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
+    };
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"No task '{id}' exists.");
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}

@@ -1,0 +1,13 @@
+using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Server.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddTaskOrchestrator();
+
+var app = builder.Build();
+app.UseTaskOrchestrator();
+app.MapTaskEndpoints();
+app.Run();
+
+/// <summary>The entry point; public so tests can host it.</summary>
+public partial class Program;
