@@ -42,8 +42,11 @@ public sealed partial class TaskGrain
 
     private Task RegisterReminderAsync()
     {
+        // A task due later than the wake lead is woken that long before its due time, so its timer is armed in
+        // time even when this activation is gone by then (deactivated, or its silo restarted). A task due sooner
+        // gets its first tick shortly after its due time: a safety net its timer normally makes unnecessary.
         var untilDue = State.DueAt - Now;
-        var firstTick = untilDue > _scheduling.ActivationWindow
+        var firstTick = untilDue > _scheduling.WakeLead
             ? untilDue - _scheduling.WakeLead
             : (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero) + _scheduling.ReminderGrace;
         _reminderChange = RegisterAsync(_reminderChange, firstTick);

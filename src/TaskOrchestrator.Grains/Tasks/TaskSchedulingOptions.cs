@@ -5,7 +5,7 @@ namespace TaskOrchestrator.Tasks;
 /// <summary>
 /// How task grains use reminders (durability) and timers (precision). Section <c>TaskOrchestrator:Scheduling</c>.
 /// </summary>
-public sealed class TaskSchedulingOptions
+public sealed class TaskSchedulingOptions : IValidatableObject
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "TaskOrchestrator:Scheduling";
@@ -17,7 +17,10 @@ public sealed class TaskSchedulingOptions
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
     public TimeSpan ActivationWindow { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How long before its due time a far task's reminder wakes it to arm its timer. Default 10 s.</summary>
+    /// <summary>
+    /// How long before its due time a task's reminder wakes it to arm its timer, so that a task whose activation
+    /// went away (far tasks, a restarted silo) still fires on time. Must be below <see cref="ActivationWindow"/>. Default 10 s.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan WakeLead { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -29,9 +32,20 @@ public sealed class TaskSchedulingOptions
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// For a near task, how long after its due time the first reminder tick comes: by then its timer has normally
+    /// For a task due within <see cref="WakeLead"/>, how long after its due time the first reminder tick comes: by then its timer has normally
     /// fired and the reminder is gone, so a healthy task costs no tick. Default 2 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ReminderGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc />
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (WakeLead >= ActivationWindow)
+        {
+            yield return new ValidationResult(
+                $"{nameof(WakeLead)} ({WakeLead}) must be shorter than {nameof(ActivationWindow)} ({ActivationWindow}).",
+                [nameof(WakeLead), nameof(ActivationWindow)]);
+        }
+    }
 }

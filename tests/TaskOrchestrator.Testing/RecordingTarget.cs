@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace TaskOrchestrator.Testing;
+
+/// <summary>
+/// A real HTTP server on 127.0.0.1 (a free port) that records when each call arrives. Paths shape the answer:
+/// <c>/status/{code}/…</c> answers with that code, <c>/slow/{ms}/…</c> answers 200 after that long, and any other
+/// path answers 200 with body <c>ok</c>.
+/// </summary>
+public sealed class RecordingTarget : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<RecordedCall> _calls = new();
+
+    private RecordingTarget(WebApplication app) => _app = app;
+
+    /// <summary>The base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>Every call so far, in arrival order.</summary>
+    public IReadOnlyCollection<RecordedCall> Calls => _calls;
+
+    /// <summary>Starts a target on a free loopback port.</summary>
+    public static async Task<RecordingTarget> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var target = new RecordingTarget(app);
+        app.Run(target.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        target.BaseAddress = new Uri(address);
+        return target;
+    }
+
+    /// <summary>A unique URL under this target; <paramref name="prefix"/> can select the answer (see the class summary).</summary>
+    public string UrlFor(string prefix = "ok") => new Uri(BaseAddress, $"{prefix.Trim('/')}/{Guid.NewGuid():N}").ToString();
+
+    /// <summary>The calls that arrived for exactly this URL.</summary>
+    public IReadOnlyList<RecordedCall> CallsTo(string url)
+    {
+        var path = new Uri(url).AbsolutePath;
+        return [.. _calls.Where(c => c.Path == path)];
+    }
+
+    /// <summary>Waits until <paramref name="count"/> calls arrived for the URL, or fails with a clear message.</summary>
+    public async Task<IReadOnlyList<RecordedCall>> WaitForCallsAsync(string url, int count = 1, TimeSpan? timeout = null)
+    {
+        await Poll.UntilAsync(() => CallsTo(url).Count >= count, timeout ?? TimeSpan.FromSeconds(30), $"{count} call(s) to {url}");
+        return CallsTo(url);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var arrivedAt = DateTimeOffset.UtcNow;
+        using var reader = new StreamReader(context.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body));
+
+        var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        if (segments is ["status", var code, ..])
+        {
+            context.Response.StatusCode = int.Parse(code, CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync($"status {code}");
+            return;
+        }
+
+        if (segments is ["slow", var ms, ..])
+        {
+            await Task.Delay(int.Parse(ms, CultureInfo.InvariantCulture), context.RequestAborted);
+        }
+
+        await context.Response.WriteAsync("ok");
+    }
+}
+
+/// <summary>One call that reached a <see cref="RecordingTarget"/>.</summary>
+public sealed record RecordedCall(DateTimeOffset ArrivedAt, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);

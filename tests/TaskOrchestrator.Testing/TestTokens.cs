@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TaskOrchestrator.Testing;
+
+/// <summary>Real signed JWTs for tests, and the server settings that make a server trust them.</summary>
+public static class TestTokens
+{
+    /// <summary>The issuer the test server trusts.</summary>
+    public const string Issuer = "task-orchestrator-tests";
+
+    /// <summary>The audience the test server expects.</summary>
+    public const string Audience = "task-orchestrator-api";
+
+    private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
+
+    /// <summary>Configuration that makes a server accept tokens from <see cref="Create"/>.</summary>
+    public static IReadOnlyDictionary<string, string> ServerSettings { get; } = new Dictionary<string, string>
+    {
+        ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
+        ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,
+        ["Authentication:Schemes:Bearer:SigningKeys:0:Issuer"] = Issuer,
+        ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(SigningKey),
+    };
+
+    /// <summary>A token for <paramref name="subject"/>; optionally with roles, another expiry, or signed with another key.</summary>
+    public static string Create(string? subject, string[]? roles = null, DateTime? expires = null, byte[]? signingKey = null)
+    {
+        var claims = new List<Claim>();
+        if (subject is not null)
+        {
+            claims.Add(new Claim("sub", subject));
+        }
+
+        claims.AddRange((roles ?? []).Select(r => new Claim("role", r)));
+        var expiry = expires ?? DateTime.UtcNow.AddHours(1);
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            Subject = new ClaimsIdentity(claims),
+            NotBefore = expiry.AddHours(-2),
+            IssuedAt = expiry.AddHours(-2),
+            Expires = expiry,
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? SigningKey), SecurityAlgorithms.HmacSha256),
+        };
+        return new JsonWebTokenHandler().CreateToken(descriptor);
+    }
+}
