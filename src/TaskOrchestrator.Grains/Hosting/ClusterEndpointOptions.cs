@@ -24,7 +24,7 @@ public sealed class ClusterEndpointOptions
     [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30311;
 
-    /// <summary>The address other silos reach this one at. Default 127.0.0.1.</summary>
+    /// <summary>The address (IP or host name) other silos reach this one at. Default 127.0.0.1.</summary>
     [Required]
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 }

@@ -47,7 +47,7 @@ public static class TaskOrchestratorSiloExtensions
                 $"{StorageOptions.SectionName}:Provider to Memory for a throwaway in-memory silo.");
         }
 
-        silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
+        silo.ConfigureEndpoints(ResolveAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
             .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString))
             .AddAzureTableGrainStorage(StorageNames.Tasks, o => o.TableServiceClient = new TableServiceClient(connectionString))
             .UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
@@ -73,4 +73,11 @@ public static class TaskOrchestratorSiloExtensions
         services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
+
+    // An IP address, or a host name such as a container's service name, resolved once at start.
+    private static IPAddress ResolveAddress(string address) =>
+        IPAddress.TryParse(address, out var ip)
+            ? ip
+            : Dns.GetHostAddresses(address).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+              ?? throw new InvalidOperationException($"{ClusterEndpointOptions.SectionName}:AdvertisedAddress '{address}' does not resolve to an IPv4 address.");
 }
