@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Admin;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 
@@ -7,6 +8,7 @@ builder.AddTaskOrchestrator();
 var app = builder.Build();
 app.UseTaskOrchestrator();
 app.MapTaskEndpoints();
+app.MapAdminEndpoints();
 app.Run();
 
 /// <summary>The entry point; public so tests can host it.</summary>

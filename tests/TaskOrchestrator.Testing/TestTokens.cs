@@ -36,13 +36,14 @@ public static class TestTokens
 
         claims.AddRange((roles ?? []).Select(r => new Claim("role", r)));
         var expiry = expires ?? DateTime.UtcNow.AddHours(1);
+        var issued = (expiry < DateTime.UtcNow ? expiry : DateTime.UtcNow).AddHours(-1);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Audience,
             Subject = new ClaimsIdentity(claims),
-            NotBefore = expiry.AddHours(-2),
-            IssuedAt = expiry.AddHours(-2),
+            NotBefore = issued,
+            IssuedAt = issued,
             Expires = expiry,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? SigningKey), SecurityAlgorithms.HmacSha256),
         };

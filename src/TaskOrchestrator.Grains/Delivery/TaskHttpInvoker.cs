@@ -27,8 +27,9 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         {
             return new TaskResponse(null, null, $"No response within {_options.AttemptTimeout.TotalSeconds:0.###} s.");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or IOException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
         {
+            // Whatever goes wrong with the target or the request is this attempt's outcome, never the grain's failure.
             return new TaskResponse(null, null, e.Message);
         }
     }

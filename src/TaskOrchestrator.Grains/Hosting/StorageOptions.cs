@@ -12,14 +12,14 @@ public sealed class StorageOptions
     public const string ConnectionStringName = "AzureStorage";
 
     /// <summary>
-    /// <see cref="StorageProvider.AzureStorage"/> (default): grain state, reminders, clustering and the task index
-    /// in Azure Storage. <see cref="StorageProvider.Memory"/>: all in this process, lost on exit; one silo only.
+    /// <see cref="StorageProvider.AzureStorage"/> (default): task state and listings, reminders and clustering in
+    /// Azure Storage. <see cref="StorageProvider.Memory"/>: all in this process, lost on exit; one silo only.
     /// </summary>
     public StorageProvider Provider { get; set; } = StorageProvider.AzureStorage;
 
-    /// <summary>The table that holds the task index. Default <c>TaskIndex</c>.</summary>
+    /// <summary>The table that holds every task's state and listing columns. Default <c>Tasks</c>.</summary>
     [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
-    public string TaskIndexTable { get; set; } = "TaskIndex";
+    public string TaskTable { get; set; } = "Tasks";
 }
 
 /// <summary>The storage back ends.</summary>

@@ -4,8 +4,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Hosting;
@@ -32,9 +36,8 @@ public static class TaskOrchestratorSiloExtensions
         if (storage.Provider == StorageProvider.Memory)
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
-                .AddMemoryGrainStorage(StorageNames.Tasks)
-                .UseInMemoryReminderService();
-            silo.Services.AddSingleton<ITaskIndex, InMemoryTaskIndex>();
+                .UseInMemoryReminderService()
+                .AddInMemoryTaskStorage();
             return silo;
         }
 
@@ -48,10 +51,19 @@ public static class TaskOrchestratorSiloExtensions
         }
 
         silo.ConfigureEndpoints(ResolveAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
-            .UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(connectionString))
-            .AddAzureTableGrainStorage(StorageNames.Tasks, o => o.TableServiceClient = new TableServiceClient(connectionString))
-            .UseAzureTableReminderService(o => o.TableServiceClient = new TableServiceClient(connectionString));
-        silo.Services.AddSingleton<ITaskIndex>(_ => new AzureTableTaskIndex(new TableServiceClient(connectionString), storage.TaskIndexTable));
+            .UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString))
+            .UseAzureTableReminderService(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString));
+        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new AzureTaskStorage(
+            StorageClients.CreateTableServiceClient(connectionString), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
+        silo.Services.AddSingleton<ITaskIndex>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
+        return silo;
+    }
+
+    /// <summary>The task store (grain state and listings) in this process's memory: tests and the in-memory mode.</summary>
+    public static ISiloBuilder AddInMemoryTaskStorage(this ISiloBuilder silo)
+    {
+        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton<ITaskIndex>(sp => (InMemoryTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
         return silo;
     }
 
@@ -70,6 +82,8 @@ public static class TaskOrchestratorSiloExtensions
             client.Timeout = Timeout.InfiniteTimeSpan;
         });
         services.AddSingleton<TaskHttpInvoker>();
+        services.AddSingleton<PreciseDispatcher>();
+        services.TryAddSingleton<TaskIdMinter>();
         services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

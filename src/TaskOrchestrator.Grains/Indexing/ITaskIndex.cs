@@ -3,14 +3,11 @@ using TaskOrchestrator.Tasks;
 namespace TaskOrchestrator.Indexing;
 
 /// <summary>
-/// A queryable copy of every task, newest first. Grain state cannot be queried, so each task grain writes its
-/// snapshot here on every change, and listings read only this.
+/// Lists tasks, newest first. Grain state cannot be queried, so the task store keeps, beside each task's state, the
+/// columns a listing filters on and the task's snapshot; this reads only those.
 /// </summary>
 public interface ITaskIndex
 {
-    /// <summary>Records the task as it stands now, replacing what was recorded before.</summary>
-    Task UpsertAsync(TaskSnapshot task, CancellationToken cancellationToken = default);
-
     /// <summary>One page of tasks, newest first.</summary>
     Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default);
 }

@@ -14,11 +14,11 @@ public sealed partial class TaskGrain
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Task rescheduled from {PreviousDueAt:O} to {DueAt:O}")]
     private partial void LogRescheduledCore(DateTimeOffset previousDueAt, DateTimeOffset dueAt);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Task attempt {Attempt} started {LatenessMs:0.###} ms after its due time")]
-    private partial void LogAttemptStartedCore(int attempt, double latenessMs);
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Task attempt {Attempt} dispatching for {DueAt:O}")]
+    private partial void LogAttemptDispatchingCore(int attempt, DateTimeOffset dueAt);
 
-    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Task {Status}: status code {StatusCode}, error {Error}")]
-    private partial void LogAttemptFinishedCore(ScheduledTaskStatus status, int? statusCode, string? error);
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Task {Status}: started {LatenessMs:0.###} ms after its due time, status code {StatusCode}, error {Error}")]
+    private partial void LogAttemptFinishedCore(ScheduledTaskStatus status, double latenessMs, int? statusCode, string? error);
 
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Task was running when its activation was lost; retrying (attempt {Attempts} had started)")]
     private partial void LogResumingInterruptedAttemptCore(int attempts);
@@ -48,16 +48,19 @@ public sealed partial class TaskGrain
         LogRescheduledCore(previousDueAt, dueAt);
     }
 
-    private void LogAttemptStarted(int attempt, double latenessMs)
+    private void LogAttemptDispatching(int attempt, DateTimeOffset dueAt)
     {
-        using var scope = BeginTaskScope();
-        LogAttemptStartedCore(attempt, latenessMs);
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            using var scope = BeginTaskScope();
+            LogAttemptDispatchingCore(attempt, dueAt);
+        }
     }
 
-    private void LogAttemptFinished(ScheduledTaskStatus status, int? statusCode, string? error)
+    private void LogAttemptFinished(ScheduledTaskStatus status, double latenessMs, int? statusCode, string? error)
     {
         using var scope = BeginTaskScope();
-        LogAttemptFinishedCore(status, statusCode, error);
+        LogAttemptFinishedCore(status, latenessMs, statusCode, error);
     }
 
     private void LogResumingInterruptedAttempt(int attempts)

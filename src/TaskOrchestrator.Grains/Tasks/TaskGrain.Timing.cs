@@ -18,12 +18,11 @@ public sealed partial class TaskGrain
         return false;
     }
 
+    /// <summary>Arms the timer <see cref="TaskSchedulingOptions.DispatchLead"/> before the due time; the dispatcher does the rest.</summary>
     private void ArmTimerForDueTime()
     {
-        var remaining = State.DueAt - Now;
-
-        // System timers count whole milliseconds; round up so the timer never aims before the due time.
-        ArmTimer(remaining <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Ceiling(remaining.TotalMilliseconds)));
+        var remaining = State.DueAt - _scheduling.DispatchLead - Now;
+        ArmTimer(remaining <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Floor(remaining.TotalMilliseconds)));
     }
 
     private void ArmTimer(TimeSpan dueTime)
@@ -77,7 +76,7 @@ public sealed partial class TaskGrain
         }
     }
 
-    /// <summary>Writes the state and the index row as they are when the write starts, after any earlier write.</summary>
+    /// <summary>Writes the state (and with it the task's listing row) as it is when the write starts, after any earlier write.</summary>
     private Task PersistAsync()
     {
         _lastWrite = WriteAsync(_lastWrite);
@@ -88,7 +87,7 @@ public sealed partial class TaskGrain
             await IgnoreFailure(previous);
             try
             {
-                await Task.WhenAll(state.WriteStateAsync(), index.UpsertAsync(Snapshot()));
+                await state.WriteStateAsync();
                 _lastWriteFailed = false;
             }
             catch (InconsistentStateException)

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
-using TaskOrchestrator.Indexing;
 
 namespace TaskOrchestrator.Tasks;
 
@@ -15,15 +15,23 @@ namespace TaskOrchestrator.Tasks;
 /// call to the target is in flight; every decision is taken synchronously before the first await, and writes go
 /// through one chain, so interleaving never races two writes.
 /// </remarks>
+/// <para>
+/// Placed on the silo that took the call: that is where the gateway minted the id, so activating it needs no
+/// storage read, and a node's load follows the requests it takes.
+/// </para>
+[PreferLocalPlacement]
 public sealed partial class TaskGrain(
     [PersistentState("task", StorageNames.Tasks)] IPersistentState<TaskGrainState> state,
     TaskHttpInvoker invoker,
-    ITaskIndex index,
+    PreciseDispatcher dispatcher,
     TimeProvider time,
     IOptions<TaskSchedulingOptions> scheduling,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private const string ReminderName = "due";
+
+    // How much earlier than expected a grain timer may fire and still be taken as on time.
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
 
     private readonly TaskSchedulingOptions _scheduling = scheduling.Value;
     private IGrainTimer? _timer;
@@ -32,6 +40,7 @@ public sealed partial class TaskGrain(
     private Task _lastWrite = Task.CompletedTask;
     private bool _attemptInFlight;
     private bool _lastWriteFailed;
+    private bool _stateUncertain;
 
     private TaskGrainState State => state.State;
 
@@ -69,8 +78,23 @@ public sealed partial class TaskGrain(
 
         state.State = new TaskGrainState { Definition = definition, Status = ScheduledTaskStatus.Scheduled, DueAt = definition.DueAt };
         var near = ArmOrReleaseForDueTime();
-        await RegisterReminderAsync();
-        await PersistAsync();
+        try
+        {
+            // The reminder first: a stored task always has one. A reminder without a stored task cleans itself up.
+            await RegisterReminderAsync();
+            await PersistAsync();
+        }
+        catch
+        {
+            // Not acknowledged, so this activation does not run it. A write that failed here may still have
+            // landed, so this activation no longer trusts its memory: the next one reads storage (see ReceiveReminder).
+            DisposeTimer();
+            state.State = new TaskGrainState();
+            _stateUncertain = true;
+            DeactivateOnIdle();
+            throw;
+        }
+
         LogScheduled(definition.DueAt, definition.Url);
         if (!near)
         {
@@ -136,10 +160,16 @@ public sealed partial class TaskGrain(
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (_stateUncertain)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
         if (!state.RecordExists || State.Status.IsFinal())
         {
-            // A leftover: the task never got saved, or it finished but the clean-up failed. Finish the clean-up.
-            if (_lastWriteFailed)
+            // A leftover: the task was never stored, or it finished but its clean-up failed. Finish the clean-up.
+            if (state.RecordExists && _lastWriteFailed)
             {
                 await PersistAsync();
             }
@@ -172,14 +202,12 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        if (State.Status == ScheduledTaskStatus.Scheduled)
+        // The timer is armed a little before the due time and the dispatcher waits out the rest; a timer that comes
+        // much earlier than that (rescheduled meanwhile, or fired early) is armed again.
+        if (State.Status == ScheduledTaskStatus.Scheduled && State.DueAt - Now > _scheduling.DispatchLead + TimerSlack)
         {
-            // Grain timers can fire a few milliseconds early: never run before the due time.
-            if (State.DueAt > Now)
-            {
-                ArmTimerForDueTime();
-                return;
-            }
+            ArmTimerForDueTime();
+            return;
         }
 
         DisposeTimer();
@@ -192,23 +220,28 @@ public sealed partial class TaskGrain(
         try
         {
             var definition = State.Definition!;
-            var startedAt = Now;
+            var dueAt = State.DueAt;
             State.Status = ScheduledTaskStatus.Running;
             State.Attempts++;
-            State.StartedAt ??= startedAt;
-            LogAttemptStarted(State.Attempts, (startedAt - State.DueAt).TotalMilliseconds);
+            LogAttemptDispatching(State.Attempts, dueAt);
 
             // The call does not wait for the "Running" write: a crash before either finishes runs the task again
-            // on recovery, which at-least-once delivery allows, and the write's latency is kept off the due time.
+            // on recovery, which at-least-once delivery allows, and the write's latency stays off the due time.
+            // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var running = PersistAsync();
-            var response = await invoker.InvokeAsync(definition, CancellationToken.None);
+            var (startedAt, response) = await dispatcher.RunAtAsync(dueAt, async () =>
+            {
+                var started = time.GetUtcNow();
+                return (started, await invoker.InvokeAsync(definition, CancellationToken.None));
+            });
             await IgnoreFailure(running);
 
+            State.StartedAt ??= startedAt;
             State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
             State.FinishedAt = Now;
             State.Response = response;
             await PersistAsync();
-            LogAttemptFinished(State.Status, response.StatusCode, response.Error);
+            LogAttemptFinished(State.Status, (startedAt - dueAt).TotalMilliseconds, response.StatusCode, response.Error);
             await UnregisterReminderAsync();
         }
         finally
@@ -219,11 +252,5 @@ public sealed partial class TaskGrain(
         DeactivateOnIdle();
     }
 
-    private TaskSnapshot Snapshot()
-    {
-        var definition = State.Definition!;
-        return new TaskSnapshot(
-            this.GetPrimaryKey(), definition.Owner, definition.Url, definition.Method, definition.CreatedAt, State.DueAt,
-            State.Status, State.Attempts, State.StartedAt, State.FinishedAt, State.Response);
-    }
+    private TaskSnapshot Snapshot() => State.ToSnapshot(this.GetPrimaryKey());
 }

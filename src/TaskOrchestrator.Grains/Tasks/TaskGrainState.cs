@@ -1,5 +1,3 @@
-using TaskOrchestrator.Tasks;
-
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>The persisted state of a <see cref="TaskGrain"/>.</summary>
@@ -26,4 +24,12 @@ public sealed class TaskGrainState
 
     /// <summary>What the target answered to the last attempt.</summary>
     [Id(6)] public TaskResponse? Response { get; set; }
+
+    /// <summary>The task as the API shows it; only valid once <see cref="Definition"/> is set.</summary>
+    public TaskSnapshot ToSnapshot(Guid id)
+    {
+        var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
+        return new TaskSnapshot(
+            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response);
+    }
 }

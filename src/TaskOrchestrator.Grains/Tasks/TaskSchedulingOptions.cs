@@ -38,6 +38,14 @@ public sealed class TaskSchedulingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ReminderGrace { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// How long before its due time a task's grain timer fires and hands the call to the precise dispatcher, which
+    /// starts it at the due instant. It absorbs timer and thread-pool delays; within it a task already counts as
+    /// Running. Default 20 ms.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan DispatchLead { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

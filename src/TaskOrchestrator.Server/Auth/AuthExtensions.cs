@@ -12,6 +12,9 @@ public static class AuthExtensions
     /// <summary>The policy every task route requires: an authenticated caller with a subject.</summary>
     public const string TaskOwnerPolicy = "TaskOwner";
 
+    /// <summary>The policy of operator routes: an authenticated caller with the admin role.</summary>
+    public const string AdminPolicy = "Admin";
+
     /// <summary>Adds bearer authentication and the task-owner policy; failures answer with ProblemDetails.</summary>
     public static IServiceCollection AddTaskOrchestratorAuth(this IServiceCollection services)
     {
@@ -33,7 +36,8 @@ public static class AuthExtensions
                         return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
                     },
                     OnForbidden = context => WriteProblemAsync(
-                        context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", "The token has no subject ('sub') claim."),
+                        context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden",
+                        "The token does not grant this: task routes need a subject ('sub') claim, operator routes the admin role."),
                 };
             });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -50,7 +54,8 @@ public static class AuthExtensions
                 }
             });
         services.AddAuthorizationBuilder()
-            .AddPolicy(TaskOwnerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TaskClaims.SubjectClaim));
+            .AddPolicy(TaskOwnerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TaskClaims.SubjectClaim))
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsAdmin()));
         return services;
     }
 

@@ -21,6 +21,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
         ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
     }
 
+    /// <summary>The id of the process that runs Azurite (its start script; Azurite is that script's child).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The connection string of this instance.</summary>
     public string ConnectionString { get; }
 

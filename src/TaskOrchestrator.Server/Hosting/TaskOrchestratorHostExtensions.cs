@@ -35,6 +35,7 @@ public static class TaskOrchestratorHostExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddTaskOrchestratorAuth();
+        services.AddTaskAdmission();
         return builder;
     }
 
@@ -46,6 +47,7 @@ public static class TaskOrchestratorHostExtensions
         app.UseMiddleware<RequestSizeLimitMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         return app;
     }
 

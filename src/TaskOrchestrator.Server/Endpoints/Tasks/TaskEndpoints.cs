@@ -3,6 +3,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -20,17 +22,17 @@ public static class TaskEndpoints
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
         var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks");
-        tasks.MapPost("/", CreateAsync).WithName("CreateTask");
+        tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName);
         tasks.MapGet("/", ListAsync).WithName("ListTasks");
         tasks.MapGet("/{id}", GetAsync).WithName("GetTask");
         tasks.MapGet("/{id}/status", GetStatusAsync).WithName("GetTaskStatus");
-        tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask");
-        tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask");
+        tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireRateLimiting(AdmissionOptions.PolicyName);
+        tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask").RequireRateLimiting(AdmissionOptions.PolicyName);
         return app;
     }
 
     private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, TimeProvider time)
     {
         var createdAt = time.GetUtcNow();
         var errors = TaskRequestValidator.ValidateCreate(request, createdAt, out var dueAt);
@@ -39,7 +41,7 @@ public static class TaskEndpoints
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
         }
 
-        var id = Guid.CreateVersion7(createdAt);
+        var id = ids.Mint(createdAt);
         var definition = new TaskDefinition(
             user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt);
         var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
@@ -71,7 +73,7 @@ public static class TaskEndpoints
             return BadRequest($"limit must be a whole number from 1 to {MaxPageSize}.");
         }
 
-        if (after is not null && !TaskIndexKeys.IsValidCursor(after))
+        if (after is not null && !TaskKeys.IsValidCursor(after))
         {
             return BadRequest("after is not a cursor this API returned; use the Link header of the previous page.");
         }

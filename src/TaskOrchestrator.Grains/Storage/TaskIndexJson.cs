@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace TaskOrchestrator.Indexing;
+namespace TaskOrchestrator.Storage;
 
 /// <summary>How task snapshots are serialized into index rows.</summary>
 internal static class TaskIndexJson

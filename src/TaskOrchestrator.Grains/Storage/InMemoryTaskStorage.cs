@@ -1,0 +1,125 @@
+using System.Globalization;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+using TaskOrchestrator.Indexing;
+
+namespace TaskOrchestrator.Storage;
+
+/// <summary>
+/// The task store in this process's memory, with the same contract as <see cref="AzureTaskStorage"/> (ETags,
+/// listing columns): for the in-memory mode, tests and benchmarks. Lost on exit.
+/// </summary>
+public sealed class InMemoryTaskStorage(Serializer serializer) : IGrainStorage, ITaskIndex
+{
+    private readonly SortedList<string, (TaskRow Row, string ETag)> _rows = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private long _version;
+
+    /// <inheritdoc />
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        lock (_lock)
+        {
+            if (_rows.TryGetValue(TaskKeys.RowKey(grainId.GetGuidKey()), out var stored))
+            {
+                grainState.State = TaskRow.ReadState<T>(stored.Row.State, serializer);
+                grainState.ETag = stored.ETag;
+                grainState.RecordExists = true;
+            }
+            else
+            {
+                grainState.ETag = null;
+                grainState.RecordExists = false;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var row = TaskRow.From(grainId.GetGuidKey(), grainState.State, serializer);
+        lock (_lock)
+        {
+            CheckETag(row.RowKey, grainState.ETag);
+            var etag = (++_version).ToString(CultureInfo.InvariantCulture);
+            _rows[row.RowKey] = (row, etag);
+            grainState.ETag = etag;
+            grainState.RecordExists = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        var rowKey = TaskKeys.RowKey(grainId.GetGuidKey());
+        lock (_lock)
+        {
+            CheckETag(rowKey, grainState.ETag);
+            _rows.Remove(rowKey);
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
+    {
+        var items = new List<Tasks.TaskSnapshot>(query.Limit);
+        lock (_lock)
+        {
+            var start = query.After is null ? 0 : FirstIndexAfter(query.After);
+            for (var i = start; i < _rows.Count; i++)
+            {
+                var row = _rows.Values[i].Row;
+                if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s))
+                {
+                    continue;
+                }
+
+                if (items.Count == query.Limit)
+                {
+                    return Task.FromResult(new TaskPage(items, TaskKeys.RowKey(items[^1].Id)));
+                }
+
+                items.Add(row.Snapshot);
+            }
+        }
+
+        return Task.FromResult(new TaskPage(items, null));
+    }
+
+    private void CheckETag(string rowKey, string? expected)
+    {
+        var current = _rows.TryGetValue(rowKey, out var stored) ? stored.ETag : null;
+        if (current != expected)
+        {
+            throw new InconsistentStateException($"ETag mismatch for task row {rowKey}.", current ?? "", expected ?? "");
+        }
+    }
+
+    private int FirstIndexAfter(string cursor)
+    {
+        int lo = 0, hi = _rows.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (string.CompareOrdinal(_rows.Keys[mid], cursor) <= 0)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+
+namespace TaskOrchestrator.Benchmarks;
+
+/// <summary>The command line: <c>&lt;scenario&gt; [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json]</c>.</summary>
+internal sealed record BenchmarkOptions(
+    string Scenario,
+    double Rate,
+    int Seconds,
+    int Count,
+    int Within,
+    int DelayMs,
+    string Storage,
+    Uri? Url,
+    string? Token,
+    string? Out,
+    int Concurrency)
+{
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending"];
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        if (args.Length == 0 || !Scenarios.Contains(args[0]))
+        {
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N]");
+        }
+
+        var named = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value' at '{args[i]}'.");
+            }
+
+            named[args[i][2..]] = args[i + 1];
+        }
+
+        string? Get(string name) => named.Remove(name, out var v) ? v : null;
+        int Int(string name, int fallback) => Get(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+        var scenario = args[0];
+        var options = new BenchmarkOptions(
+            scenario,
+            Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 200,
+            Int("seconds", scenario == "throughput" ? 10 : 60),
+            Int("count", scenario == "pending" ? 100_000 : 20_000),
+            Int("within", 20),
+            Int("delay-ms", 2000),
+            Get("storage") ?? "azure",
+            Get("url") is { } url ? new Uri(url) : null,
+            Get("token") ?? Environment.GetEnvironmentVariable("TASKORCH_TOKEN"),
+            Get("out"),
+            Int("concurrency", 64));
+        if (named.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");
+        }
+
+        if (options.Storage is not ("azure" or "memory"))
+        {
+            throw new ArgumentException("--storage is azure or memory.");
+        }
+
+        if (options.Url is not null && options.Token is null)
+        {
+            throw new ArgumentException("--url needs --token (or TASKORCH_TOKEN): an admin token the service accepts.");
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using TaskOrchestrator.Benchmarks;
+
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending> [options]
+BenchmarkOptions options;
+try
+{
+    options = BenchmarkOptions.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+Console.WriteLine($"TaskOrchestrator benchmark, {DateTimeOffset.UtcNow:u}, {Environment.ProcessorCount} cores");
+await using var service = await ServiceUnderTest.StartAsync(options);
+var scenarios = new Scenarios(options, service, Console.Out);
+await scenarios.WarmUpAsync();
+object result = options.Scenario switch
+{
+    "lateness" => await scenarios.LatenessAsync(),
+    "throughput" => await scenarios.ThroughputAsync(),
+    "burst" => await scenarios.BurstAsync(),
+    _ => await scenarios.PendingAsync(),
+};
+
+if (options.Out is { } path)
+{
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    Console.WriteLine($"figures written to {path}");
+}
+
+return 0;

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using TaskOrchestrator.Storage;
+
+namespace TaskOrchestrator.Benchmarks;
+
+/// <summary>The benchmark scenarios; each prints a table and returns the same figures for the JSON file.</summary>
+internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest service, TextWriter output)
+{
+    private readonly LoadDriver _driver = new(service, options.Concurrency);
+
+    /// <summary>Runs a few hundred tasks first, so that start-up costs (JIT, connections, tables) stay out of the figures.</summary>
+    public async Task WarmUpAsync()
+    {
+        var scheduled = await _driver.ScheduleAsync(300, 300, _ =>
+        {
+            var url = service.Target.UrlFor();
+            return (url, new { taskURL = url, delayInMS = 200 });
+        });
+        await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Steady load: <c>--rate</c> tasks per second for <c>--seconds</c>, each due <c>--delay-ms</c> after it is scheduled.</summary>
+    public async Task<object> LatenessAsync()
+    {
+        var count = (int)(options.Rate * options.Seconds);
+        output.WriteLine($"lateness: {count} tasks at {options.Rate}/s, each due {options.DelayMs} ms after scheduling ({options.Storage} storage)");
+        var (outcome, callsPerTask, urls) = await RunSteadyAsync(options.Rate, count, options.DelayMs);
+        outcome.Print(output);
+        var dispatch = await ServerLatenessAsync(urls);
+        output.WriteLine($"  server start ms:    {dispatch}   (startedAt - dueAt, as the server recorded it)");
+        output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
+        return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask };
+    }
+
+    /// <summary>Raises the rate step by step until a step misses: every task fired, none early, p99 lateness at most 10 ms.</summary>
+    public async Task<object> ThroughputAsync()
+    {
+        double[] rates = [100, 200, 300, 400, 500, 650, 800, 1000, 1300, 1600, 2000, 2500, 3000, 3500, 4000, 5000];
+        var steps = new List<object>();
+        double best = 0;
+        double bestCallsPerTask = double.NaN;
+        output.WriteLine($"throughput: {options.Seconds} s per step, tasks due 1 s after scheduling ({options.Storage} storage)");
+        foreach (var rate in rates)
+        {
+            var (outcome, callsPerTask, _) = await RunSteadyAsync(rate, (int)(rate * options.Seconds), 1000);
+            var passed = outcome.Lost == 0 && outcome.Early == 0 && outcome.Accepted == outcome.Requested && outcome.LatenessMs.P99 <= 10;
+            output.WriteLine($"  {rate,6}/s  {(passed ? "pass" : "MISS")}  fired {outcome.Fired}/{outcome.Requested}  early {outcome.Early}  lateness {outcome.LatenessMs}  calls/task {callsPerTask:0.00}");
+            steps.Add(new { rate, passed, outcome, storageCallsPerTask = callsPerTask });
+            if (!passed)
+            {
+                break;
+            }
+
+            (best, bestCallsPerTask) = (rate, callsPerTask);
+        }
+
+        double? raw = service.AzuriteConnectionString is { } connection ? await RawUpsertRateAsync(connection) : null;
+        output.WriteLine($"  sustained end to end: {best}/s   storage calls/task: {bestCallsPerTask:0.00}");
+        if (raw is { } r)
+        {
+            output.WriteLine($"  raw Azurite upserts ({options.Concurrency} in flight): {r:0}/s   ratio: {best / r:P0}");
+        }
+
+        return new { scenario = "throughput", options.Storage, options.Seconds, sustainedTasksPerSecond = best, storageCallsPerTask = bestCallsPerTask, rawAzuriteUpsertsPerSecond = raw, ratio = raw is { } x ? best / x : (double?)null, steps };
+    }
+
+    /// <summary><c>--count</c> tasks scheduled as fast as the service takes them, all due within <c>--within</c> seconds of the start.</summary>
+    public async Task<object> BurstAsync()
+    {
+        output.WriteLine($"burst: {options.Count} tasks, all due within {options.Within} s ({options.Storage} storage)");
+        var before = await service.StatsAsync();
+        var start = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        var scheduled = await _driver.ScheduleAsync(options.Count, double.PositiveInfinity, i =>
+        {
+            var url = service.Target.UrlFor();
+            return (url, new { taskURL = url, runAt = start.AddSeconds(options.Within * (i + 1.0) / options.Count) });
+        });
+        var schedulingSeconds = clock.Elapsed.TotalSeconds;
+        await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(60));
+        var outcome = Outcome.Of(scheduled, service.Target.Calls);
+        var callsPerTask = await CallsPerTaskAsync(before, outcome.Accepted);
+        outcome.Print(output);
+        output.WriteLine($"  scheduling took {schedulingSeconds:0.0} s ({options.Count / schedulingSeconds:0}/s); all fired {clock.Elapsed.TotalSeconds:0.0} s after the start");
+        output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
+        return new { scenario = "burst", options.Count, options.Within, options.Storage, outcome, schedulingSeconds, storageCallsPerTask = callsPerTask };
+    }
+
+    /// <summary><c>--count</c> tasks due hours ahead: what each costs in memory and activations, and how fast the first page lists.</summary>
+    public async Task<object> PendingAsync()
+    {
+        output.WriteLine($"pending: {options.Count} tasks due in 3 h ({options.Storage} storage)");
+        var before = await service.StatsAsync(gc: true);
+        var azuriteBefore = service.AzuriteProcessId is { } a ? ProcessMemory.TreeResidentBytes(a) : 0;
+        var dueAt = DateTimeOffset.UtcNow.AddHours(3);
+        var clock = Stopwatch.StartNew();
+        var scheduled = await _driver.ScheduleAsync(options.Count, double.PositiveInfinity, i =>
+        {
+            var url = service.Target.UrlFor();
+            return (url, new { taskURL = url, runAt = dueAt.AddMilliseconds(i) });
+        }, n => output.WriteLine($"  ... {n} scheduled ({clock.Elapsed.TotalSeconds:0} s)"));
+        var accepted = scheduled.Count(s => s.StatusCode == 201);
+        var schedulingSeconds = clock.Elapsed.TotalSeconds;
+
+        var after = await service.StatsAsync(gc: true);
+        var azuriteAfter = service.AzuriteProcessId is { } b ? ProcessMemory.TreeResidentBytes(b) : 0;
+        var firstPage = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var page = await service.Api.GetFromJsonAsync<JsonArray>("/tasks?status=Scheduled");
+            firstPage.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (page!.Count == 0)
+            {
+                throw new InvalidOperationException("The first page of scheduled tasks was empty.");
+            }
+        }
+
+        var managedPerTask = ((long)after["managedMemoryBytes"]! - (long)before["managedMemoryBytes"]!) / (double)Math.Max(1, accepted);
+        var workingSetPerTask = ((long)after["workingSetBytes"]! - (long)before["workingSetBytes"]!) / (double)Math.Max(1, accepted);
+        var azuritePerTask = (azuriteAfter - azuriteBefore) / (double)Math.Max(1, accepted);
+        var callsPerTask = ((long)after["storageCalls"]! - (long)before["storageCalls"]!) / (double)Math.Max(1, accepted);
+        var listing = Percentiles.Of(firstPage);
+        output.WriteLine($"  accepted {accepted}/{options.Count} in {schedulingSeconds:0.0} s ({accepted / schedulingSeconds:0}/s)");
+        output.WriteLine($"  activations held: {(int)after["activations"]!} (before: {(int)before["activations"]!})");
+        output.WriteLine($"  server managed memory per pending task: {managedPerTask:0} B; working set per task: {workingSetPerTask:0} B");
+        output.WriteLine($"  Azurite memory per pending task: {azuritePerTask:0} B");
+        output.WriteLine($"  first page of GET /tasks?status=Scheduled: {listing}");
+        output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
+        return new
+        {
+            scenario = "pending", options.Count, options.Storage, accepted, schedulingSeconds,
+            activationsBefore = (int)before["activations"]!, activationsAfter = (int)after["activations"]!,
+            serverManagedBytesPerTask = managedPerTask, serverWorkingSetBytesPerTask = workingSetPerTask,
+            azuriteBytesPerTask = azuritePerTask, firstPageMs = listing, storageCallsPerTask = callsPerTask,
+        };
+    }
+
+    /// <summary>The servers' own record of when each completed task started (latenessMs), over every page.</summary>
+    private async Task<Percentiles> ServerLatenessAsync(HashSet<string> urls)
+    {
+        var values = new List<double>();
+        string? next = "/tasks?status=Completed&limit=1000";
+        while (next is not null)
+        {
+            using var response = await service.Api.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            var page = (await response.Content.ReadFromJsonAsync<JsonArray>())!;
+            values.AddRange(page.Where(t => urls.Contains((string)t!["taskURL"]!)).Select(t => (double)t!["latenessMs"]!));
+            next = response.Headers.TryGetValues("Link", out var links) ? links.First().Split(';')[0].Trim('<', '>', ' ') : null;
+        }
+
+        return Percentiles.Of(values);
+    }
+
+    private async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls)> RunSteadyAsync(double rate, int count, int delayMs)
+    {
+        var before = await service.StatsAsync();
+        var scheduled = await _driver.ScheduleAsync(count, rate, _ =>
+        {
+            var url = service.Target.UrlFor();
+            return (url, new { taskURL = url, delayInMS = delayMs });
+        });
+        await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(30));
+
+        // Let the last completions be written before counting their storage calls.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var outcome = Outcome.Of(scheduled, service.Target.Calls);
+        return (outcome, await CallsPerTaskAsync(before, outcome.Accepted), scheduled.Select(s => s.Url).ToHashSet());
+    }
+
+    private async Task<double> CallsPerTaskAsync(JsonObject before, int tasks)
+    {
+        var after = await service.StatsAsync();
+        var kinds = after["storageCallsByKind"]!.AsObject()
+            .Select(kv => (Kind: kv.Key, Calls: (long)kv.Value! - ((long?)before["storageCallsByKind"]![kv.Key] ?? 0)))
+            .Where(k => k.Calls > 0)
+            .Select(k => $"{k.Kind} {k.Calls / (double)Math.Max(1, tasks):0.00}");
+        output.WriteLine($"  storage calls/task by kind: {string.Join(", ", kinds)}");
+        output.WriteLine($"  dispatcher hand-overs: on time {(long)after["dispatchedOnTime"]! - (long)before["dispatchedOnTime"]!}, late {(long)after["dispatchedLate"]! - (long)before["dispatchedLate"]!}");
+        return ((long)after["storageCalls"]! - (long)before["storageCalls"]!) / (double)Math.Max(1, tasks);
+    }
+
+    /// <summary>Plain Azure.Data.Tables upserts against the same Azurite, same concurrency, 5 s.</summary>
+    private async Task<double> RawUpsertRateAsync(string connectionString)
+    {
+        var table = StorageClients.CreateTableServiceClient(connectionString).GetTableClient("BenchmarkRawUpserts");
+        await table.CreateIfNotExistsAsync();
+        var clock = Stopwatch.StartNew();
+        var done = 0L;
+        var workers = Enumerable.Range(0, options.Concurrency).Select(async w =>
+        {
+            var i = 0;
+            while (clock.Elapsed < TimeSpan.FromSeconds(5))
+            {
+                var entity = new TableEntity($"p{w % 8}", $"{w}-{i++}") { ["Status"] = "Scheduled", ["Task"] = new string('x', 300) };
+                await table.UpsertEntityAsync(entity, TableUpdateMode.Replace);
+                Interlocked.Increment(ref done);
+            }
+        });
+        await Task.WhenAll(workers);
+        return done / clock.Elapsed.TotalSeconds;
+    }
+}
