@@ -15,7 +15,7 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:15:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How much of a response body is kept, in bytes. Default 4 KiB.</summary>
-    [Range(0, 32 * 1024)]
+    /// <summary>How much of a response body is kept, in bytes. Default 4 KiB, at most 8 KiB (it is stored with the task).</summary>
+    [Range(0, 8 * 1024)]
     public int MaxResponseBodyBytes { get; set; } = 4 * 1024;
 }

@@ -74,6 +74,11 @@ public sealed partial class PreciseDispatcher : IDisposable
     {
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
             _changed.Set();
         }

@@ -62,7 +62,7 @@ public static class TaskOrchestratorSiloExtensions
     /// <summary>The task store (grain state and listings) in this process's memory: tests and the in-memory mode.</summary>
     public static ISiloBuilder AddInMemoryTaskStorage(this ISiloBuilder silo)
     {
-        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>()));
+        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
         silo.Services.AddSingleton<ITaskIndex>(sp => (InMemoryTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
         return silo;
     }

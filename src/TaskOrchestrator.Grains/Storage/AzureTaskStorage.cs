@@ -102,7 +102,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
                 return new TaskPage(items, TaskKeys.RowKey(items[^1].Id));
             }
 
-            items.Add(JsonSerializer.Deserialize<TaskSnapshot>(row.GetString("Task"), TaskIndexJson.Options)!);
+            items.Add(JsonSerializer.Deserialize<TaskSnapshot>(row.GetBinary("Task"), TaskIndexJson.Options)!);
         }
 
         return new TaskPage(items, null);
@@ -113,7 +113,8 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
 
     private static (TableEntity Entity, long Bytes) ToEntity(TaskRow row)
     {
-        var snapshot = JsonSerializer.Serialize(row.Snapshot, TaskIndexJson.Options);
+        // UTF-8 in a binary property: 64 KiB, where a string property holds 32K characters.
+        var snapshot = JsonSerializer.SerializeToUtf8Bytes(row.Snapshot, TaskIndexJson.Options);
         var entity = new TableEntity(TaskKeys.PartitionKey(row.RowKey), row.RowKey)
         {
             ["Owner"] = row.Owner,
@@ -131,7 +132,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
             entity[ChunkName(i)] = row.State.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, row.State.Length - i * ChunkBytes)).ToArray();
         }
 
-        return (entity, row.State.Length + (snapshot.Length * 2) + 512);
+        return (entity, row.State.Length + snapshot.Length + 512);
     }
 
     private static byte[] ReadChunks(TableEntity entity)

@@ -10,7 +10,7 @@ namespace TaskOrchestrator.Storage;
 /// The task store in this process's memory, with the same contract as <see cref="AzureTaskStorage"/> (ETags,
 /// listing columns): for the in-memory mode, tests and benchmarks. Lost on exit.
 /// </summary>
-public sealed class InMemoryTaskStorage(Serializer serializer) : IGrainStorage, ITaskIndex
+public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter minter) : IGrainStorage, ITaskIndex
 {
     private readonly SortedList<string, (TaskRow Row, string ETag)> _rows = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -19,6 +19,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer) : IGrainStorage, 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Nothing to save here, but the minter must forget the id as it does with the Azure store.
+        minter.TryClaimNew(grainId.GetGuidKey());
         lock (_lock)
         {
             if (_rows.TryGetValue(TaskKeys.RowKey(grainId.GetGuidKey()), out var stored))

@@ -10,14 +10,20 @@ namespace TaskOrchestrator.Storage;
 public sealed class TaskIdMinter(TimeProvider time)
 {
     private static readonly TimeSpan Memory = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<Guid, long> _fresh = new();
+    private long _lastSweep;
 
     /// <summary>A new id carrying <paramref name="createdAt"/>.</summary>
     public Guid Mint(DateTimeOffset createdAt)
     {
         var id = Guid.CreateVersion7(createdAt);
-        _fresh[id] = time.GetTimestamp();
-        if (_fresh.Count > 10_000)
+        var now = time.GetTimestamp();
+        _fresh[id] = now;
+
+        // Ids whose grain never loaded (a failed request) are forgotten by a sweep at most every few seconds.
+        var lastSweep = Interlocked.Read(ref _lastSweep);
+        if (_fresh.Count > 10_000 && time.GetElapsedTime(lastSweep) > SweepInterval && Interlocked.CompareExchange(ref _lastSweep, now, lastSweep) == lastSweep)
         {
             Forget();
         }

@@ -223,20 +223,26 @@ public sealed partial class TaskGrain(
             var dueAt = State.DueAt;
             State.Status = ScheduledTaskStatus.Running;
             State.Attempts++;
+
+            // The dispatcher never starts the call before the due time; the exact start replaces this once known.
+            State.StartedAt ??= dueAt > Now ? dueAt : Now;
+            var firstAttempt = State.Attempts == 1;
             LogAttemptDispatching(State.Attempts, dueAt);
 
             // The call does not wait for the "Running" write: a crash before either finishes runs the task again
             // on recovery, which at-least-once delivery allows, and the write's latency stays off the due time.
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var running = PersistAsync();
-            var (startedAt, response) = await dispatcher.RunAtAsync(dueAt, async () =>
+            var (startedAt, call) = await dispatcher.RunAtAsync(dueAt, () =>
+                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(definition, CancellationToken.None))));
+            if (firstAttempt)
             {
-                var started = time.GetUtcNow();
-                return (started, await invoker.InvokeAsync(definition, CancellationToken.None));
-            });
+                State.StartedAt = startedAt;
+            }
+
+            var response = await call;
             await IgnoreFailure(running);
 
-            State.StartedAt ??= startedAt;
             State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
             State.FinishedAt = Now;
             State.Response = response;

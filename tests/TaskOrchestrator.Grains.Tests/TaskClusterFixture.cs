@@ -1,0 +1,68 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.TestingHost;
+using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Testing;
+
+namespace TaskOrchestrator.Grains.Tests;
+
+/// <summary>
+/// One in-process silo wired as the in-memory mode wires it (memory reminders, the in-memory task store), plus one
+/// recording HTTP target, shared by every test of <see cref="TaskClusterCollection"/>. Tests use a fresh task id each.
+/// </summary>
+public sealed class TaskClusterFixture : IAsyncLifetime
+{
+    private InProcessTestCluster? _cluster;
+    private RecordingTarget? _target;
+
+    /// <summary>The cluster.</summary>
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>The HTTP target every task of the collection calls.</summary>
+    public RecordingTarget Target => _target ?? throw new InvalidOperationException("The target is not started.");
+
+    /// <summary>The silo's task listing (the in-memory task store).</summary>
+    public ITaskIndex Index => Cluster.GetSiloServiceProvider().GetRequiredService<ITaskIndex>();
+
+    /// <summary>The scheduling options the silo runs with.</summary>
+    public TaskSchedulingOptions Scheduling => Cluster.GetSiloServiceProvider().GetRequiredService<IOptions<TaskSchedulingOptions>>().Value;
+
+    /// <summary>A task grain under a fresh id, a version-7 GUID like the ones the gateway mints.</summary>
+    public ITaskGrain NewTask() => Cluster.Client.GetGrain<ITaskGrain>(Guid.CreateVersion7());
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        _target = await RecordingTarget.StartAsync();
+
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddTaskOrchestratorGrains()
+                .UseInMemoryReminderService()
+                .AddInMemoryTaskStorage();
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+
+        // Activate the grain type once so that the first test's timings do not include JIT and activation warm-up.
+        _ = await NewTask().GetAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+
+        if (_target is not null)
+        {
+            await _target.DisposeAsync();
+        }
+    }
+}
