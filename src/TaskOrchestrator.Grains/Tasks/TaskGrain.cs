@@ -14,11 +14,11 @@ namespace TaskOrchestrator.Tasks;
 /// The timer's callback interleaves with grain calls, so status, cancel and reschedule answer at once while a
 /// call to the target is in flight; every decision is taken synchronously before the first await, and writes go
 /// through one chain, so interleaving never races two writes.
-/// </remarks>
 /// <para>
 /// Placed on the silo that took the call: that is where the gateway minted the id, so activating it needs no
 /// storage read, and a node's load follows the requests it takes.
 /// </para>
+/// </remarks>
 [PreferLocalPlacement]
 public sealed partial class TaskGrain(
     [PersistentState("task", StorageNames.Tasks)] IPersistentState<TaskGrainState> state,
