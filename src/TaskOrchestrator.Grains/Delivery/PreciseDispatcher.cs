@@ -83,10 +83,12 @@ public sealed partial class PreciseDispatcher : IDisposable
             _changed.Set();
         }
 
+        // Starting pending work now would start it early. It is abandoned instead: its task is still stored as
+        // Scheduled or Running, so it runs again (on time) where its grain is activated next.
         _thread.Join();
         while (_queue.TryDequeue(out var pending, out _))
         {
-            pending.Start();
+            pending.Abandon();
         }
 
         _changed.Dispose();
@@ -207,6 +209,8 @@ public sealed partial class PreciseDispatcher : IDisposable
     private interface IDueWork
     {
         void Start();
+
+        void Abandon();
     }
 
     private sealed class DueWork<T>(Func<Task<T>> work) : IDueWork
@@ -226,5 +230,7 @@ public sealed partial class PreciseDispatcher : IDisposable
                 _started.TrySetException(e);
             }
         }
+
+        public void Abandon() => _started.TrySetCanceled();
     }
 }

@@ -42,13 +42,19 @@ public sealed class PreciseDispatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task Dispose_WithWorkPending_StartsItRatherThanDroppingIt()
+    public async Task Dispose_WithWorkPending_AbandonsItRatherThanStartingItEarly()
     {
-        var pending = _dispatcher.RunAtAsync(DateTimeOffset.UtcNow.AddMinutes(10), () => Task.FromResult("ran"));
+        var started = false;
+        var pending = _dispatcher.RunAtAsync(DateTimeOffset.UtcNow.AddMinutes(10), () =>
+        {
+            started = true;
+            return Task.FromResult("ran");
+        });
 
         _dispatcher.Dispose();
 
-        Assert.Equal("ran", await pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pending.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(started, "Pending work was started before its due time.");
     }
 
     public void Dispose() => _dispatcher.Dispose();
