@@ -1,4 +1,5 @@
 using TaskOrchestrator.Server.Endpoints.Admin;
+using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 
@@ -8,6 +9,7 @@ builder.AddTaskOrchestrator();
 var app = builder.Build();
 app.UseTaskOrchestrator();
 app.MapTaskEndpoints();
+app.MapOrchestrationEndpoints();
 app.MapAdminEndpoints();
 app.Run();
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
 
@@ -32,6 +33,12 @@ public sealed class TaskClusterFixture : IAsyncLifetime
     /// <summary>A task grain under a fresh id, a version-7 GUID like the ones the gateway mints.</summary>
     public ITaskGrain NewTask() => Cluster.Client.GetGrain<ITaskGrain>(Guid.CreateVersion7());
 
+    /// <summary>An orchestration grain under a fresh version-7 id.</summary>
+    public IOrchestrationGrain NewOrchestration() => Cluster.Client.GetGrain<IOrchestrationGrain>(Guid.CreateVersion7());
+
+    /// <summary>The silo's orchestration listing.</summary>
+    public IOrchestrationIndex OrchestrationIndex => Cluster.GetSiloServiceProvider().GetRequiredService<IOrchestrationIndex>();
+
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
@@ -43,7 +50,8 @@ public sealed class TaskClusterFixture : IAsyncLifetime
         {
             silo.AddTaskOrchestratorGrains()
                 .UseInMemoryReminderService()
-                .AddInMemoryTaskStorage();
+                .AddInMemoryTaskStorage()
+                .AddInMemoryOrchestrationStorage();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

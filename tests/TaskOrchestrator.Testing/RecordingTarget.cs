@@ -12,8 +12,9 @@ namespace TaskOrchestrator.Testing;
 
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (a free port) that records when each call arrives. Paths shape the answer:
-/// <c>/status/{code}/…</c> answers with that code, <c>/slow/{ms}/…</c> answers 200 after that long, and any other
-/// path answers 200 with body <c>ok</c>.
+/// <c>/status/{code}/…</c> answers with that code, <c>/slow/{ms}/…</c> answers 200 after that long,
+/// <c>/body/{text}/…</c> answers 200 with that body (e.g. <c>false</c>), <c>/fail-first/{n}/…</c> answers 500 to the
+/// first n calls of that exact path and 200 <c>ok</c> after, and any other path answers 200 with body <c>ok</c>.
 /// </summary>
 public sealed class RecordingTarget : IAsyncDisposable
 {
@@ -77,6 +78,23 @@ public sealed class RecordingTarget : IAsyncDisposable
             context.Response.StatusCode = int.Parse(code, CultureInfo.InvariantCulture);
             await context.Response.WriteAsync($"status {code}");
             return;
+        }
+
+        if (segments is ["body", var text, ..])
+        {
+            await context.Response.WriteAsync(Uri.UnescapeDataString(text));
+            return;
+        }
+
+        if (segments is ["fail-first", var failures, ..])
+        {
+            var path = context.Request.Path.Value;
+            if (_calls.Count(c => c.Path == path) <= int.Parse(failures, CultureInfo.InvariantCulture))
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsync("not yet");
+                return;
+            }
         }
 
         if (segments is ["slow", var ms, ..])

@@ -8,6 +8,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Body">Request body sent with every attempt; never returned by the API.</param>
 /// <param name="CreatedAt">When the task was accepted.</param>
 /// <param name="DueAt">When the first attempt must start: never before, and as soon after as possible.</param>
+/// <param name="OrchestrationId">The orchestration this task is a step (or check, or fallback) of; null for a standalone task.</param>
+/// <param name="Observer">A grain implementing <see cref="ITaskObserver"/> to tell when the task finishes; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -16,4 +18,6 @@ public sealed record TaskDefinition(
     [property: Id(3)] IReadOnlyDictionary<string, string>? Headers,
     [property: Id(4)] string? Body,
     [property: Id(5)] DateTimeOffset CreatedAt,
-    [property: Id(6)] DateTimeOffset DueAt);
+    [property: Id(6)] DateTimeOffset DueAt,
+    [property: Id(7)] Guid? OrchestrationId = null,
+    [property: Id(8)] GrainId? Observer = null);

@@ -12,6 +12,7 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="StartedAt">When the first attempt started.</param>
 /// <param name="FinishedAt">When the task reached Completed or Failed, or was cancelled.</param>
 /// <param name="Response">What the target answered to the last attempt.</param>
+/// <param name="OrchestrationId">The orchestration this task belongs to; null for a standalone task.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -24,4 +25,5 @@ public sealed record TaskSnapshot(
     [property: Id(7)] int Attempts,
     [property: Id(8)] DateTimeOffset? StartedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
-    [property: Id(10)] TaskResponse? Response);
+    [property: Id(10)] TaskResponse? Response,
+    [property: Id(11)] Guid? OrchestrationId = null);

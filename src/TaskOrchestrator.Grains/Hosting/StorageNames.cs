@@ -5,4 +5,7 @@ public static class StorageNames
 {
     /// <summary>Task grain state.</summary>
     public const string Tasks = "tasks";
+
+    /// <summary>Orchestration and condition-check grain state (Orleans' own table or memory grain storage).</summary>
+    public const string Orchestrations = "orchestrations";
 }

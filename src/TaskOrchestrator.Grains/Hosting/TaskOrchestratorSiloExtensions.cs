@@ -17,6 +17,9 @@ namespace TaskOrchestrator.Hosting;
 /// <summary>Wires the task orchestrator's grains and storage into an Orleans silo.</summary>
 public static class TaskOrchestratorSiloExtensions
 {
+    /// <summary>The table of orchestration and condition-check grain state (the listing is <see cref="AzureOrchestrationIndex.DefaultTableName"/>).</summary>
+    public const string OrchestrationStateTable = "OrchestrationState";
+
     /// <summary>
     /// Grains, storage, reminders and clustering as configured: Azure Storage from the <c>AzureStorage</c>
     /// connection string, or this process's memory when <c>TaskOrchestrator:Storage:Provider</c> is <c>Memory</c>.
@@ -37,7 +40,8 @@ public static class TaskOrchestratorSiloExtensions
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
                 .UseInMemoryReminderService()
-                .AddInMemoryTaskStorage();
+                .AddInMemoryTaskStorage()
+                .AddInMemoryOrchestrationStorage();
             return silo;
         }
 
@@ -56,6 +60,24 @@ public static class TaskOrchestratorSiloExtensions
         silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new AzureTaskStorage(
             StorageClients.CreateTableServiceClient(connectionString), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
         silo.Services.AddSingleton<ITaskIndex>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
+
+        // Orchestrations are few next to tasks and change a few times each: Orleans' own table storage serves them.
+        silo.AddAzureTableGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>((options, serializer) =>
+        {
+            options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString);
+            options.TableName = OrchestrationStateTable;
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.Services.AddSingleton<IOrchestrationIndex>(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString)));
+        return silo;
+    }
+
+    /// <summary>Orchestration and condition-check state and the orchestration listing in this process's memory: tests and the in-memory mode.</summary>
+    public static ISiloBuilder AddInMemoryOrchestrationStorage(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>(
+            (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+        silo.Services.AddSingleton<IOrchestrationIndex, InMemoryOrchestrationIndex>();
         return silo;
     }
 

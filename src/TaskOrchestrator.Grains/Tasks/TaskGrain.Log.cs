@@ -23,6 +23,9 @@ public sealed partial class TaskGrain
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Task was running when its activation was lost; retrying (attempt {Attempts} had started)")]
     private partial void LogResumingInterruptedAttemptCore(int attempts);
 
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Task could not notify its observer {Observer}; the observer's recovery reminder will find the outcome")]
+    private partial void LogObserverNotFound(GrainId observer, Exception exception);
+
     private void LogScheduled(DateTimeOffset dueAt, string url)
     {
         using var scope = BeginTaskScope();

@@ -127,6 +127,7 @@ public sealed partial class TaskGrain(
         DisposeTimer();
         await PersistAsync();
         LogCancelled();
+        NotifyObserver();
         await UnregisterReminderAsync();
         DeactivateOnIdle();
         return TaskCommandResult.Ok(Snapshot());
@@ -248,6 +249,7 @@ public sealed partial class TaskGrain(
             State.Response = response;
             await PersistAsync();
             LogAttemptFinished(State.Status, (startedAt - dueAt).TotalMilliseconds, response.StatusCode, response.Error);
+            NotifyObserver();
             await UnregisterReminderAsync();
         }
         finally
@@ -256,6 +258,27 @@ public sealed partial class TaskGrain(
         }
 
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Tells the grain that scheduled this task (an orchestration step or check) that it finished. One-way and after the
+    /// final state is stored: the task never waits for its observer, and an observer that misses this reads the task on recovery.
+    /// </summary>
+    private void NotifyObserver()
+    {
+        if (State.Definition?.Observer is not { } observer)
+        {
+            return;
+        }
+
+        try
+        {
+            GrainFactory.GetGrain<ITaskObserver>(observer).OnTaskFinishedAsync(Snapshot()).Ignore();
+        }
+        catch (Exception e)
+        {
+            LogObserverNotFound(observer, e);
+        }
     }
 
     private TaskSnapshot Snapshot() => State.ToSnapshot(this.GetPrimaryKey());

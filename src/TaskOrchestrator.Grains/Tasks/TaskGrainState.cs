@@ -30,6 +30,6 @@ public sealed class TaskGrainState
     {
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
-            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response);
+            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response, definition.OrchestrationId);
     }
 }

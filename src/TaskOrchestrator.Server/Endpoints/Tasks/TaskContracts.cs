@@ -38,7 +38,7 @@ public sealed record UpdateTaskRequest
     public DateTimeOffset? RunAt { get; init; }
 }
 
-/// <summary>A task as the API shows it.</summary>
+/// <summary>A task as the API shows it; <c>orchestrationId</c> appears on tasks an orchestration scheduled.</summary>
 public sealed record TaskResource(
     Guid Id,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -51,7 +51,8 @@ public sealed record TaskResource(
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     double? LatenessMs,
-    TaskResponseResource? Response)
+    TaskResponseResource? Response,
+    Guid? OrchestrationId)
 {
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static TaskResource From(TaskSnapshot task) => new(
@@ -66,7 +67,8 @@ public sealed record TaskResource(
         task.StartedAt,
         task.FinishedAt,
         task.StartedAt is { } started ? Math.Round((started - task.DueAt).TotalMilliseconds, 3) : null,
-        task.Response is { } r ? new TaskResponseResource(r.StatusCode, r.Body, r.Error) : null);
+        task.Response is { } r ? new TaskResponseResource(r.StatusCode, r.Body, r.Error) : null,
+        task.OrchestrationId);
 }
 
 /// <summary>What the target answered.</summary>

@@ -5,7 +5,7 @@ internal static class TaskRequestValidator
 {
     public static readonly TimeSpan MaxHorizon = TimeSpan.FromDays(366);
 
-    private static readonly HashSet<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    internal static readonly HashSet<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     // Headers the HTTP stack owns; letting a task set them would corrupt the request.
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -42,23 +42,24 @@ internal static class TaskRequestValidator
         return errors;
     }
 
-    private static void ValidateUrl(string? url, Dictionary<string, string[]> errors)
+    /// <summary>A required absolute http(s) URL; problems are reported under <paramref name="field"/>.</summary>
+    internal static void ValidateUrl(string? url, Dictionary<string, string[]> errors, string field = "taskURL")
     {
         if (string.IsNullOrWhiteSpace(url))
         {
-            errors["taskURL"] = ["taskURL is required."];
+            errors[field] = [$"{field} is required."];
         }
         else if (url.Length > MaxUrlLength)
         {
-            errors["taskURL"] = [$"taskURL may be at most {MaxUrlLength} characters."];
+            errors[field] = [$"{field} may be at most {MaxUrlLength} characters."];
         }
         else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            errors["taskURL"] = [$"'{url}' is not an absolute URL."];
+            errors[field] = [$"'{url}' is not an absolute URL."];
         }
         else if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
         {
-            errors["taskURL"] = [$"The scheme '{uri.Scheme}' is not allowed; use http or https."];
+            errors[field] = [$"The scheme '{uri.Scheme}' is not allowed; use http or https."];
         }
     }
 
@@ -105,11 +106,12 @@ internal static class TaskRequestValidator
         return requested < now ? now : requested.ToUniversalTime();
     }
 
-    private static void ValidateHeaders(Dictionary<string, string> headers, Dictionary<string, string[]> errors)
+    /// <summary>Request headers a task may send; problems are reported under <paramref name="field"/>.</summary>
+    internal static void ValidateHeaders(Dictionary<string, string> headers, Dictionary<string, string[]> errors, string field = "headers")
     {
         if (headers.Count > MaxHeaders)
         {
-            errors["headers"] = [$"At most {MaxHeaders} headers are allowed."];
+            errors[field] = [$"At most {MaxHeaders} headers are allowed."];
             return;
         }
 
@@ -132,7 +134,7 @@ internal static class TaskRequestValidator
 
         if (problems.Count > 0)
         {
-            errors["headers"] = [.. problems];
+            errors[field] = [.. problems];
         }
     }
 

@@ -1,0 +1,32 @@
+using Orleans.Concurrency;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>
+/// A sequence of HTTP tasks run one after another, each followed by an optional condition check. Keyed by the
+/// orchestration id. Each step's call is a <see cref="ITaskGrain"/>, scheduled only when its turn comes; a durable
+/// cursor and a reminder bring the orchestration back at the step it was on after a crash or restart.
+/// </summary>
+public interface IOrchestrationGrain : IGrainWithGuidKey, ITaskObserver
+{
+    /// <summary>Accepts a new orchestration and schedules its first step for its start time. Conflict when this id is taken.</summary>
+    Task<OrchestrationCommandResult> CreateAsync(OrchestrationDefinition definition);
+
+    /// <summary>
+    /// Cancels the orchestration: before its start nothing runs; while running, the step call in flight finishes and no
+    /// further step runs. Cancelling twice is fine; Conflict once Completed or Failed.
+    /// </summary>
+    Task<OrchestrationCommandResult> CancelAsync();
+
+    /// <summary>Changes the start time and/or the definition. Only while Scheduled: Conflict once the first step started.</summary>
+    Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change);
+
+    /// <summary>The orchestration as it stands, or null when none exists under this id. Answers even while a step is being driven.</summary>
+    [AlwaysInterleave]
+    Task<OrchestrationSnapshot?> GetAsync();
+
+    /// <summary>A step's condition check passed or ran out of attempts. One-way, for the same reason as task notifications.</summary>
+    [OneWay]
+    Task OnConditionCheckFinishedAsync(ConditionCheckSnapshot check);
+}

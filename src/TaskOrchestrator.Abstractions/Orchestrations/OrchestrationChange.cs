@@ -1,0 +1,13 @@
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>A change to a scheduled orchestration; every null part is kept as it is.</summary>
+/// <param name="StartAt">The new start time.</param>
+/// <param name="Steps">The new steps.</param>
+/// <param name="ConditionCheck">The new default condition check.</param>
+/// <param name="FallbackUrl">The new default fallback URL.</param>
+[GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationChange")]
+public sealed record OrchestrationChange(
+    [property: Id(0)] DateTimeOffset? StartAt,
+    [property: Id(1)] IReadOnlyList<OrchestrationStepDefinition>? Steps,
+    [property: Id(2)] ConditionCheckDefinition? ConditionCheck,
+    [property: Id(3)] string? FallbackUrl);

@@ -1,0 +1,24 @@
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>What a user asked for: run <paramref name="Steps"/> in order from <paramref name="StartAt"/>.</summary>
+/// <param name="Owner">The subject of the token that created it; only it (and admins) may see it.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="StartAt">When the first step's call must start: never before, and as soon after as possible.</param>
+/// <param name="Steps">The steps, 1 to 1000.</param>
+/// <param name="ConditionCheck">The check run after every step that has none of its own; null for none.</param>
+/// <param name="FallbackUrl">Called (POST, no body) when a step's check never passes, unless the step has its own; null for none.</param>
+[GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
+public sealed record OrchestrationDefinition(
+    [property: Id(0)] string Owner,
+    [property: Id(1)] DateTimeOffset CreatedAt,
+    [property: Id(2)] DateTimeOffset StartAt,
+    [property: Id(3)] IReadOnlyList<OrchestrationStepDefinition> Steps,
+    [property: Id(4)] ConditionCheckDefinition? ConditionCheck,
+    [property: Id(5)] string? FallbackUrl)
+{
+    /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
+    public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;
+
+    /// <summary>The fallback of step <paramref name="index"/>, or null for none.</summary>
+    public string? FallbackFor(int index) => Steps[index].FallbackUrl ?? FallbackUrl;
+}

@@ -1,0 +1,27 @@
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>An orchestration as it stands now.</summary>
+/// <param name="Id">Its id (the grain key).</param>
+/// <param name="Owner">The subject that owns it.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="StartAt">When its first step is (or was) due.</param>
+/// <param name="Status">Where it is in its life.</param>
+/// <param name="FailureReason">Why it failed; null unless Failed.</param>
+/// <param name="CurrentStep">The index of the step in progress, or of the last one reached once it ended.</param>
+/// <param name="FinishedAt">When it reached Completed, Failed or Cancelled.</param>
+/// <param name="Steps">Every step, in order, with what happened so far.</param>
+[GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
+public sealed record OrchestrationSnapshot(
+    [property: Id(0)] Guid Id,
+    [property: Id(1)] string Owner,
+    [property: Id(2)] DateTimeOffset CreatedAt,
+    [property: Id(3)] DateTimeOffset StartAt,
+    [property: Id(4)] OrchestrationStatus Status,
+    [property: Id(5)] OrchestrationFailureReason? FailureReason,
+    [property: Id(6)] int CurrentStep,
+    [property: Id(7)] DateTimeOffset? FinishedAt,
+    [property: Id(8)] IReadOnlyList<OrchestrationStepSnapshot> Steps)
+{
+    /// <summary>The listing row of this orchestration.</summary>
+    public OrchestrationSummary ToSummary() => new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>The log messages of <see cref="OrchestrationGrain"/>.</summary>
+public sealed partial class OrchestrationGrain
+{
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} created: {Steps} steps from {StartAt:O}")]
+    private partial void LogCreatedCore(Guid orchestrationId, int steps, DateTimeOffset startAt);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} started")]
+    private partial void LogStartedCore(Guid orchestrationId);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} step {Step}: task {Status}")]
+    private partial void LogStepTaskFinishedCore(Guid orchestrationId, int step, ScheduledTaskStatus status);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} {Status} at step {Step} ({Reason})")]
+    private partial void LogFinishedCore(Guid orchestrationId, OrchestrationStatus status, OrchestrationFailureReason? reason, int step);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId} step {Step}: could not reach its task or check; the reminder retries")]
+    private partial void LogRecoveryDeferredCore(Guid orchestrationId, int step, Exception exception);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId}: removing its reminder failed; the next tick retries")]
+    private partial void LogReminderCleanupFailedCore(Guid orchestrationId, Exception exception);
+
+    private void LogCreated(int steps, DateTimeOffset startAt) => LogCreatedCore(this.GetPrimaryKey(), steps, startAt);
+
+    private void LogStarted() => LogStartedCore(this.GetPrimaryKey());
+
+    private void LogStepTaskFinished(int step, ScheduledTaskStatus status) => LogStepTaskFinishedCore(this.GetPrimaryKey(), step, status);
+
+    private void LogFinished(OrchestrationStatus status, OrchestrationFailureReason? reason, int step) => LogFinishedCore(this.GetPrimaryKey(), status, reason, step);
+
+    private void LogRecoveryDeferred(int step, Exception exception) => LogRecoveryDeferredCore(this.GetPrimaryKey(), step, exception);
+
+    private void LogReminderCleanupFailed(Exception exception) => LogReminderCleanupFailedCore(this.GetPrimaryKey(), exception);
+}

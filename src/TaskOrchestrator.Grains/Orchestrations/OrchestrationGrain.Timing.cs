@@ -1,0 +1,90 @@
+namespace TaskOrchestrator.Orchestrations;
+
+/// <summary>The start timer and recovery reminder of <see cref="OrchestrationGrain"/>.</summary>
+public sealed partial class OrchestrationGrain
+{
+    /// <summary>
+    /// While Scheduled and near its start, a timer marks the orchestration Running at its start time. The first step's
+    /// call itself is timed by its own task grain (never early); this only keeps the status and listing current.
+    /// </summary>
+    private void ArmStartTimerIfNear()
+    {
+        if (!state.RecordExists || State.Status != OrchestrationStatus.Scheduled || _startTimer is not null)
+        {
+            return;
+        }
+
+        var remaining = Definition.StartAt - Now;
+        if (remaining > _scheduling.ActivationWindow)
+        {
+            return;
+        }
+
+        _startTimer = this.RegisterGrainTimer(
+            OnStartTimerAsync,
+            new GrainTimerCreationOptions(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    private async Task OnStartTimerAsync(CancellationToken cancellationToken)
+    {
+        DisposeStartTimer();
+        if (State.Status != OrchestrationStatus.Scheduled)
+        {
+            return;
+        }
+
+        if (Now < Definition.StartAt)
+        {
+            // Grain timers can fire a few milliseconds early.
+            ArmStartTimerIfNear();
+            return;
+        }
+
+        await MarkRunningAsync();
+    }
+
+    private void DisposeStartTimer()
+    {
+        _startTimer?.Dispose();
+        _startTimer = null;
+    }
+
+    /// <summary>
+    /// The recovery reminder: its first tick comes shortly before the start (or shortly after it, when that is near), then
+    /// every <see cref="Tasks.TaskSchedulingOptions.ReminderPeriod"/> until nothing can change any more.
+    /// </summary>
+    private async Task RegisterReminderAsync()
+    {
+        var untilStart = Definition.StartAt - Now;
+        var firstTick = untilStart > _scheduling.WakeLead
+            ? untilStart - _scheduling.WakeLead
+            : (untilStart > TimeSpan.Zero ? untilStart : TimeSpan.Zero) + _scheduling.ReminderGrace;
+        _reminder = await this.RegisterOrUpdateReminder(ReminderName, firstTick, _scheduling.ReminderPeriod);
+    }
+
+    /// <summary>Once settled (or when <paramref name="force"/>d, for a leftover reminder), stops the timer and removes the reminder.</summary>
+    private async Task CleanUpIfSettledAsync(bool force = false)
+    {
+        if (!force && !State.IsSettled)
+        {
+            return;
+        }
+
+        DisposeStartTimer();
+        try
+        {
+            var reminder = _reminder ?? await this.GetReminder(ReminderName);
+            if (reminder is not null)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            _reminder = null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The next tick finds the orchestration settled and tries again.
+            LogReminderCleanupFailed(e);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Storage;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
+
+/// <summary>The <c>/orchestrations</c> routes: owner-scoped like tasks (another subject's orchestration is 404; admins see all).</summary>
+public static class OrchestrationEndpoints
+{
+    /// <summary>Maps every orchestration route under <c>/orchestrations</c>, each requiring a bearer token with a subject.</summary>
+    public static IEndpointRouteBuilder MapOrchestrationEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/orchestrations").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Orchestrations");
+        group.MapPost("/", CreateAsync).WithName("CreateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
+        group.MapGet("/", ListAsync).WithName("ListOrchestrations");
+        group.MapGet("/{id}", GetAsync).WithName("GetOrchestration");
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetOrchestrationStatus");
+        group.MapPut("/{id}/cancel", CancelAsync).WithName("CancelOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
+        group.MapPatch("/{id}", UpdateAsync).WithName("UpdateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
+        return app;
+    }
+
+    private static async Task<Results<Created<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var createdAt = time.GetUtcNow();
+        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, out var parts);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
+        }
+
+        // Orchestration ids are version-7 GUIDs like task ids: the listing's keys come from their time.
+        var id = Guid.CreateVersion7(createdAt);
+        var definition = new OrchestrationDefinition(
+            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl);
+        var result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
+        return result.Outcome == TaskCommandOutcome.Ok
+            ? TypedResults.Created($"/orchestrations/{id}", OrchestrationResource.From(result.Orchestration!))
+            : ProblemFor(id, result);
+    }
+
+    private static async Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
+        HttpContext context, ClaimsPrincipal user, IOrchestrationIndex index, string? status, string? limit, string? after)
+    {
+        OrchestrationStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<OrchestrationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
+            {
+                return BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<OrchestrationStatus>())}.");
+            }
+
+            statusFilter = parsed;
+        }
+
+        var pageSize = TaskEndpoints.DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > TaskEndpoints.MaxPageSize))
+        {
+            return BadRequest($"limit must be a whole number from 1 to {TaskEndpoints.MaxPageSize}.");
+        }
+
+        if (after is not null && !TaskKeys.IsValidCursor(after))
+        {
+            return BadRequest("after is not a cursor this API returned; use the Link header of the previous page.");
+        }
+
+        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), statusFilter, pageSize, after));
+        if (page.Next is { } next)
+        {
+            var query = $"?{(statusFilter is null ? "" : $"status={statusFilter}&")}limit={pageSize}&after={next}";
+            context.Response.Headers.Link = $"</orchestrations{query}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Items.Select(OrchestrationSummaryResource.From).ToArray());
+    }
+
+    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (orchestration, problem) = await FindAsync(id, user, grains);
+        return orchestration is null ? problem! : TypedResults.Ok(OrchestrationResource.From(orchestration));
+    }
+
+    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (o, problem) = await FindAsync(id, user, grains);
+        return o is null ? problem! : TypedResults.Ok(new OrchestrationStatusResource(o.Id, o.Status, o.FailureReason, o.CurrentStep));
+    }
+
+    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var (found, problem) = await FindAsync(id, user, grains);
+        if (found is null)
+        {
+            return problem!;
+        }
+
+        var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).CancelAsync();
+        if (result.Outcome != TaskCommandOutcome.Ok)
+        {
+            return ProblemFor(found.Id, result);
+        }
+
+        var cancelled = result.Orchestration!;
+        return TypedResults.Ok(new CancelOrchestrationResponse(true, cancelled.Id, cancelled.Status, OrchestrationResource.From(cancelled)));
+    }
+
+    private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+    {
+        var (found, problem) = await FindAsync(id, user, grains);
+        if (found is null)
+        {
+            return problem!;
+        }
+
+        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: false, out var parts);
+        if (errors.Count == 0 && parts is (null, null, null, null))
+        {
+            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) or fallbackTaskURL."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, title: "The change is not valid");
+        }
+
+        // Like a task's PATCH, the delay counts from creation; a start already past means "start now".
+        var now = time.GetUtcNow();
+        DateTimeOffset? startAt = parts.InitialDelayMs is { } delay ? Max(found.CreatedAt.AddMilliseconds(delay), now) : null;
+        var change = new OrchestrationChange(startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl);
+        var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).ModifyAsync(change);
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found.Id, result);
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    /// <summary>The caller's orchestration with this id; another owner's is reported as missing, never as forbidden.</summary>
+    private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        if (!Guid.TryParse(id, out var orchestrationId))
+        {
+            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
+        }
+
+        var orchestration = await grains.GetGrain<IOrchestrationGrain>(orchestrationId).GetAsync();
+        return orchestration is not null && user.CanSee(orchestration.Owner) ? (orchestration, null) : (null, NotFound(orchestrationId));
+    }
+
+    private static ProblemHttpResult ProblemFor(Guid id, OrchestrationCommandResult result) => result.Outcome switch
+    {
+        TaskCommandOutcome.NotFound => NotFound(id),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
+    };
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Orchestration not found", detail: $"No orchestration '{id}' exists.");
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}
