@@ -43,18 +43,38 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         double best = 0;
         double bestCallsPerTask = double.NaN;
         output.WriteLine($"throughput: {options.Seconds} s per step, tasks due 1 s after scheduling ({options.Storage} storage)");
-        foreach (var rate in rates)
+        async Task<bool> StepAsync(double rate)
         {
             var (outcome, callsPerTask, _) = await RunSteadyAsync(rate, (int)(rate * options.Seconds), 1000);
             var passed = outcome.Lost == 0 && outcome.Early == 0 && outcome.Accepted == outcome.Requested && outcome.LatenessMs.P99 <= 10;
             output.WriteLine($"  {rate,6}/s  {(passed ? "pass" : "MISS")}  fired {outcome.Fired}/{outcome.Requested}  early {outcome.Early}  lateness {outcome.LatenessMs}  calls/task {callsPerTask:0.00}");
             steps.Add(new { rate, passed, outcome, storageCallsPerTask = callsPerTask });
-            if (!passed)
+            if (passed && rate > best)
             {
-                break;
+                (best, bestCallsPerTask) = (rate, callsPerTask);
             }
 
-            (best, bestCallsPerTask) = (rate, callsPerTask);
+            return passed;
+        }
+
+        double? missed = null;
+        foreach (var rate in rates)
+        {
+            if (!await StepAsync(rate))
+            {
+                missed = rate;
+                break;
+            }
+        }
+
+        // Two halvings between the last rate that passed and the first that missed.
+        for (var i = 0; i < 2 && missed is { } high && high - best > 50; i++)
+        {
+            var middle = Math.Round((best + high) / 2 / 10) * 10;
+            if (!await StepAsync(middle))
+            {
+                missed = middle;
+            }
         }
 
         double? raw = service.AzuriteConnectionString is { } connection ? await RawUpsertRateAsync(connection) : null;
@@ -129,6 +149,11 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
             }
         }
 
+        // A status no pending task has: the listing must look through every row to find that there is none.
+        var emptyStarted = Stopwatch.GetTimestamp();
+        var empty = await service.Api.GetFromJsonAsync<JsonArray>("/tasks?status=Failed");
+        var emptyMs = Stopwatch.GetElapsedTime(emptyStarted).TotalMilliseconds;
+
         var managedPerTask = ((long)after["managedMemoryBytes"]! - (long)before["managedMemoryBytes"]!) / (double)Math.Max(1, accepted);
         var workingSetPerTask = ((long)after["workingSetBytes"]! - (long)before["workingSetBytes"]!) / (double)Math.Max(1, accepted);
         var azuritePerTask = (azuriteAfter - azuriteBefore) / (double)Math.Max(1, accepted);
@@ -139,13 +164,14 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         output.WriteLine($"  server managed memory per pending task: {managedPerTask:0} B; working set per task: {workingSetPerTask:0} B");
         output.WriteLine($"  Azurite memory per pending task: {azuritePerTask:0} B");
         output.WriteLine($"  first page of GET /tasks?status=Scheduled: {listing}");
+        output.WriteLine($"  GET /tasks?status=Failed (no match among them): {emptyMs:0} ms, {empty!.Count} items");
         output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
         return new
         {
             scenario = "pending", options.Count, options.Storage, accepted, schedulingSeconds,
             activationsBefore = (int)before["activations"]!, activationsAfter = (int)after["activations"]!,
             serverManagedBytesPerTask = managedPerTask, serverWorkingSetBytesPerTask = workingSetPerTask,
-            azuriteBytesPerTask = azuritePerTask, firstPageMs = listing, storageCallsPerTask = callsPerTask,
+            azuriteBytesPerTask = azuritePerTask, firstPageMs = listing, noMatchListingMs = emptyMs, storageCallsPerTask = callsPerTask,
         };
     }
 
