@@ -1,7 +1,11 @@
+using TaskOrchestrator.Server.Dashboard;
 using TaskOrchestrator.Server.Endpoints.Admin;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Server.Health;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.OpenApi;
+using TaskOrchestrator.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTaskOrchestrator();
@@ -11,6 +15,10 @@ app.UseTaskOrchestrator();
 app.MapTaskEndpoints();
 app.MapOrchestrationEndpoints();
 app.MapAdminEndpoints();
+app.MapTaskOrchestratorDashboard();
+app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
+app.MapApiReference();
 app.Run();
 
 /// <summary>The entry point; public so tests can host it.</summary>

@@ -20,4 +20,11 @@ public interface ITaskGrain : IGrainWithGuidKey
     /// <summary>The task as it stands, or null when none exists under this id. Answers even while a call is in flight.</summary>
     [AlwaysInterleave]
     Task<TaskSnapshot?> GetAsync();
+
+    /// <summary>
+    /// Activates the task, which arms its timer when it is due soon, and does nothing else: how an activation that
+    /// Orleans takes away (silo shutdown, lost directory entry) hands its timer over at once.
+    /// </summary>
+    [OneWay]
+    Task WakeAsync();
 }

@@ -1,17 +1,27 @@
+using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Delivery;
 
 /// <summary>Makes one attempt at a task's HTTP call and reports what happened. Never throws for target failures.</summary>
-public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptions<DeliveryOptions> options)
+public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptions<DeliveryOptions> options, TaskOrchestratorMetrics metrics)
 {
     private readonly DeliveryOptions _options = options.Value;
 
     /// <summary>Calls the target once, within <see cref="DeliveryOptions.AttemptTimeout"/>.</summary>
     public async Task<TaskResponse> InvokeAsync(TaskDefinition task, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = await CallAsync(task, cancellationToken);
+        metrics.AttemptFinished(Stopwatch.GetElapsedTime(started).TotalMilliseconds, response.StatusCode);
+        return response;
+    }
+
+    private async Task<TaskResponse> CallAsync(TaskDefinition task, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.AttemptTimeout);

@@ -20,6 +20,21 @@ public sealed class StorageOptions
     /// <summary>The table that holds every task's state and listing columns. Default <c>Tasks</c>.</summary>
     [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
     public string TaskTable { get; set; } = "Tasks";
+
+    /// <summary>
+    /// How long one storage request may take before it is abandoned (and retried). Default 5 s: a healthy table
+    /// answers in milliseconds, and a request that hangs must not hold an API call for half a minute.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:05:00")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How many times a failed storage request is retried, backing off from 0.25 s to at most 1 s. Default 2: with
+    /// storage unreachable, a request fails after about a second (connection refused) or after
+    /// (1 + MaxRetries) x <see cref="RequestTimeout"/> at most (no answer), and the API answers 503.
+    /// </summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
 }
 
 /// <summary>The storage back ends.</summary>

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -11,6 +12,7 @@ using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Hosting;
 
@@ -35,6 +37,9 @@ public static class TaskOrchestratorSiloExtensions
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
+        silo.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<FailureDetectionOptions>().BindConfiguration(FailureDetectionOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        silo.Services.AddOptions<ClusterMembershipOptions>().Configure<IOptions<FailureDetectionOptions>>((membership, detection) => detection.Value.ApplyTo(membership));
 
         if (storage.Provider == StorageProvider.Memory)
         {
@@ -55,20 +60,20 @@ public static class TaskOrchestratorSiloExtensions
         }
 
         silo.ConfigureEndpoints(ResolveAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
-            .UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString))
-            .UseAzureTableReminderService(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString));
+            .UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage))
+            .UseAzureTableReminderService(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage));
         silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new AzureTaskStorage(
-            StorageClients.CreateTableServiceClient(connectionString), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
+            StorageClients.CreateTableServiceClient(connectionString, storage), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
         silo.Services.AddSingleton<ITaskIndex>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
 
         // Orchestrations are few next to tasks and change a few times each: Orleans' own table storage serves them.
         silo.AddAzureTableGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>((options, serializer) =>
         {
-            options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString);
+            options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage);
             options.TableName = OrchestrationStateTable;
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddSingleton<IOrchestrationIndex>(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString)));
+        silo.Services.AddSingleton<IOrchestrationIndex>(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
         return silo;
     }
 
@@ -99,12 +104,17 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
-        {
-            // Each attempt enforces its own timeout; this one must not cut it short.
-            client.Timeout = Timeout.InfiniteTimeSpan;
-        });
+            {
+                // Each attempt enforces its own timeout; this one must not cut it short.
+                client.Timeout = Timeout.InfiniteTimeSpan;
+            })
+            // A task's headers may carry the target's credentials: never log their values (Trace-level header logging).
+            .RedactLoggedHeaders(_ => true);
+        services.AddMetrics();
+        services.TryAddSingleton<TaskOrchestratorMetrics>();
         services.AddSingleton<TaskHttpInvoker>();
         services.AddSingleton<PreciseDispatcher>();
+        services.AddSingleton<TaskHandover>();
         services.TryAddSingleton<TaskIdMinter>();
         services.TryAddSingleton(TimeProvider.System);
         return silo;

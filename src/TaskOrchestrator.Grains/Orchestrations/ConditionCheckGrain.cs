@@ -96,7 +96,11 @@ public sealed partial class ConditionCheckGrain(
         var request = State.Request!;
         var passed = attempt.Status == ScheduledTaskStatus.Completed && !IsJsonFalse(attempt.Response?.Body);
         State.Attempts.Add(new ConditionCheckAttempt(attempt.Id, attempt.StartedAt, attempt.Response?.StatusCode, passed));
-        LogAttempt(request.OrchestrationId, request.Step, State.Attempts.Count, attempt.Response?.StatusCode, passed);
+        using (OrchestrationGrain.OrchestrationScope(logger, request.OrchestrationId))
+        {
+            LogAttempt(request.OrchestrationId, request.Step, State.Attempts.Count, attempt.Response?.StatusCode, passed);
+        }
+
         if (passed || State.Attempts.Count > request.Check.Retries)
         {
             State.Status = passed ? ConditionCheckStatus.Passed : ConditionCheckStatus.NotMet;

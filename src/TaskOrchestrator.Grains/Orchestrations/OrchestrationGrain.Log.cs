@@ -3,9 +3,12 @@ using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Orchestrations;
 
-/// <summary>The log messages of <see cref="OrchestrationGrain"/>.</summary>
+/// <summary>The log messages of <see cref="OrchestrationGrain"/>: one Information line per transition, in a scope naming the orchestration.</summary>
 public sealed partial class OrchestrationGrain
 {
+    /// <summary>The scope of every line about one orchestration (its step tasks log in a scope with the same key).</summary>
+    internal static readonly Func<ILogger, Guid, IDisposable?> OrchestrationScope = LoggerMessage.DefineScope<Guid>("OrchestrationId:{OrchestrationId}");
+
     [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} created: {Steps} steps from {StartAt:O}")]
     private partial void LogCreatedCore(Guid orchestrationId, int steps, DateTimeOffset startAt);
 
@@ -24,15 +27,41 @@ public sealed partial class OrchestrationGrain
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId}: removing its reminder failed; the next tick retries")]
     private partial void LogReminderCleanupFailedCore(Guid orchestrationId, Exception exception);
 
-    private void LogCreated(int steps, DateTimeOffset startAt) => LogCreatedCore(this.GetPrimaryKey(), steps, startAt);
+    private void LogCreated(int steps, DateTimeOffset startAt)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogCreatedCore(this.GetPrimaryKey(), steps, startAt);
+    }
 
-    private void LogStarted() => LogStartedCore(this.GetPrimaryKey());
+    private void LogStarted()
+    {
+        using var scope = BeginOrchestrationScope();
+        LogStartedCore(this.GetPrimaryKey());
+    }
 
-    private void LogStepTaskFinished(int step, ScheduledTaskStatus status) => LogStepTaskFinishedCore(this.GetPrimaryKey(), step, status);
+    private void LogStepTaskFinished(int step, ScheduledTaskStatus status)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogStepTaskFinishedCore(this.GetPrimaryKey(), step, status);
+    }
 
-    private void LogFinished(OrchestrationStatus status, OrchestrationFailureReason? reason, int step) => LogFinishedCore(this.GetPrimaryKey(), status, reason, step);
+    private void LogFinished(OrchestrationStatus status, OrchestrationFailureReason? reason, int step)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogFinishedCore(this.GetPrimaryKey(), status, reason, step);
+    }
 
-    private void LogRecoveryDeferred(int step, Exception exception) => LogRecoveryDeferredCore(this.GetPrimaryKey(), step, exception);
+    private void LogRecoveryDeferred(int step, Exception exception)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogRecoveryDeferredCore(this.GetPrimaryKey(), step, exception);
+    }
 
-    private void LogReminderCleanupFailed(Exception exception) => LogReminderCleanupFailedCore(this.GetPrimaryKey(), exception);
+    private void LogReminderCleanupFailed(Exception exception)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogReminderCleanupFailedCore(this.GetPrimaryKey(), exception);
+    }
+
+    private IDisposable? BeginOrchestrationScope() => OrchestrationScope(logger, this.GetPrimaryKey());
 }

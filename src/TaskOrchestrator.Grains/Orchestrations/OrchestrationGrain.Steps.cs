@@ -248,6 +248,7 @@ public sealed partial class OrchestrationGrain
         State.FinishedAt = Now;
         DisposeStartTimer();
         LogFinished(status, reason, State.CurrentIndex);
+        metrics.OrchestrationFinished(status, reason);
     }
 
     private OrchestrationSnapshot Snapshot(IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null)

@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Orchestrations;
 
@@ -17,13 +19,19 @@ namespace TaskOrchestrator.Orchestrations;
 /// (they notify one-way), so no call cycle can form; <see cref="GetAsync"/> interleaves so status reads never queue.
 /// The cursor (<see cref="OrchestrationGrainState.Steps"/>) gets a step's task id before the task is scheduled, so
 /// scheduling again after a crash hits the same task (which answers Conflict and its state) instead of running twice.
+/// <para>
+/// Placed on the silo that took the request, like its step tasks (which prefer the silo that minted their ids, this
+/// one): a node's load follows the requests it takes, and scheduling a step needs no hop to another silo.
+/// </para>
 /// </remarks>
+[PreferLocalPlacement]
 public sealed partial class OrchestrationGrain(
     [PersistentState("orchestration", StorageNames.Orchestrations)] IPersistentState<OrchestrationGrainState> state,
     IOrchestrationIndex index,
     TaskIdMinter ids,
     TimeProvider time,
     IOptions<TaskSchedulingOptions> scheduling,
+    TaskOrchestratorMetrics metrics,
     ILogger<OrchestrationGrain> logger) : Grain, IOrchestrationGrain, IRemindable
 {
     private const string ReminderName = "orchestration";
@@ -71,6 +79,7 @@ public sealed partial class OrchestrationGrain(
         }
 
         LogCreated(Definition.Steps.Count, definition.StartAt);
+        metrics.OrchestrationCreated();
         await ScheduleCurrentTaskAsync();
         ArmStartTimerIfNear();
         return OrchestrationCommandResult.Ok(Snapshot());
@@ -120,6 +129,7 @@ public sealed partial class OrchestrationGrain(
         DisposeStartTimer();
         await SaveAsync(indexChanged: true);
         LogFinished(State.Status, null, State.CurrentIndex);
+        metrics.OrchestrationFinished(State.Status, null);
         await CleanUpIfSettledAsync();
         return OrchestrationCommandResult.Ok(Snapshot());
     }

@@ -2,9 +2,17 @@ using Microsoft.Extensions.Logging;
 
 namespace TaskOrchestrator.Tasks;
 
-/// <summary>The log messages of <see cref="TaskGrain"/>: one Information line per state transition.</summary>
+/// <summary>
+/// The log messages of <see cref="TaskGrain"/>: one Information line per state transition, each in a scope naming the
+/// task (and its orchestration). Headers and bodies are never logged; the target shows at Debug without its query string.
+/// </summary>
 public sealed partial class TaskGrain
 {
+    private static readonly Func<ILogger, Guid, IDisposable?> TaskScope = LoggerMessage.DefineScope<Guid>("TaskId:{TaskId}");
+
+    private static readonly Func<ILogger, Guid, Guid, IDisposable?> OrchestrationTaskScope =
+        LoggerMessage.DefineScope<Guid, Guid>("TaskId:{TaskId} OrchestrationId:{OrchestrationId}");
+
     [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Task scheduled for {DueAt:O}")]
     private partial void LogScheduledCore(DateTimeOffset dueAt);
 
@@ -14,8 +22,8 @@ public sealed partial class TaskGrain
     [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Task rescheduled from {PreviousDueAt:O} to {DueAt:O}")]
     private partial void LogRescheduledCore(DateTimeOffset previousDueAt, DateTimeOffset dueAt);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Task attempt {Attempt} dispatching for {DueAt:O}")]
-    private partial void LogAttemptDispatchingCore(int attempt, DateTimeOffset dueAt);
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Task running: attempt {Attempt}, due {DueAt:O}")]
+    private partial void LogRunningCore(int attempt, DateTimeOffset dueAt);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Task {Status}: started {LatenessMs:0.###} ms after its due time, status code {StatusCode}, error {Error}")]
     private partial void LogAttemptFinishedCore(ScheduledTaskStatus status, double latenessMs, int? statusCode, string? error);
@@ -26,18 +34,19 @@ public sealed partial class TaskGrain
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Task could not notify its observer {Observer}; the observer's recovery reminder will find the outcome")]
     private partial void LogObserverNotFound(GrainId observer, Exception exception);
 
-    private void LogScheduled(DateTimeOffset dueAt, string url)
+    private void LogScheduled(DateTimeOffset dueAt, string method, string url)
     {
         using var scope = BeginTaskScope();
         LogScheduledCore(dueAt);
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            LogTarget(url);
+            // A query string may carry a credential (a signed URL); the path says which target it is.
+            LogTarget(method, Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a URL)");
         }
     }
 
-    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Task target {Url}")]
-    private partial void LogTarget(string url);
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Debug, Message = "Task target {Method} {Target}")]
+    private partial void LogTarget(string method, string target);
 
     private void LogCancelled()
     {
@@ -51,13 +60,10 @@ public sealed partial class TaskGrain
         LogRescheduledCore(previousDueAt, dueAt);
     }
 
-    private void LogAttemptDispatching(int attempt, DateTimeOffset dueAt)
+    private void LogRunning(int attempt, DateTimeOffset dueAt)
     {
-        if (logger.IsEnabled(LogLevel.Debug))
-        {
-            using var scope = BeginTaskScope();
-            LogAttemptDispatchingCore(attempt, dueAt);
-        }
+        using var scope = BeginTaskScope();
+        LogRunningCore(attempt, dueAt);
     }
 
     private void LogAttemptFinished(ScheduledTaskStatus status, double latenessMs, int? statusCode, string? error)
@@ -68,9 +74,19 @@ public sealed partial class TaskGrain
 
     private void LogResumingInterruptedAttempt(int attempts)
     {
-        using var scope = BeginTaskScope();
+        using var scope = BeginTaskScope(LogLevel.Warning);
         LogResumingInterruptedAttemptCore(attempts);
     }
 
-    private IDisposable? BeginTaskScope() => logger.BeginScope(new Dictionary<string, object> { ["TaskId"] = this.GetPrimaryKey() });
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Task activation ended by Orleans ({Reason}) with its timer armed: handed over to a new activation")]
+    private partial void LogHandedOver(DeactivationReasonCode reason);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Debug, Message = "Task's silo is shutting down and no other silo is active: its reminder brings it back when a silo runs again")]
+    private partial void LogNoSiloToHandOverTo();
+
+    // No scope (and no allocation) when the line is not going to be written.
+    private IDisposable? BeginTaskScope(LogLevel level = LogLevel.Information) =>
+        !logger.IsEnabled(level) ? null
+        : State.Definition?.OrchestrationId is { } orchestrationId ? OrchestrationTaskScope(logger, this.GetPrimaryKey(), orchestrationId)
+        : TaskScope(logger, this.GetPrimaryKey());
 }

@@ -105,6 +105,17 @@ public sealed partial class TaskGrain
         }
     }
 
+    /// <summary>
+    /// A change was not stored, so the caller hears it failed; but a failed write may still have landed. This activation
+    /// stops trusting its memory and goes away: the next one (the reminder's next tick at the latest) reads storage.
+    /// </summary>
+    private void ForgetUnconfirmedChange()
+    {
+        DisposeTimer();
+        _stateUncertain = true;
+        DeactivateOnIdle();
+    }
+
     private static async Task IgnoreFailure(Task task)
     {
         try

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Tasks;
 
@@ -26,6 +27,8 @@ public sealed partial class TaskGrain(
     PreciseDispatcher dispatcher,
     TimeProvider time,
     IOptions<TaskSchedulingOptions> scheduling,
+    TaskHandover handover,
+    TaskOrchestratorMetrics metrics,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private const string ReminderName = "due";
@@ -69,6 +72,31 @@ public sealed partial class TaskGrain(
     }
 
     /// <inheritdoc />
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Orleans is taking this activation away without the task asking for it. An armed timer would die with it and
+        // the task would wait for its reminder: hand it over to a new activation at once instead.
+        if (_timer is not null && !State.Status.IsFinal()
+            && reason.ReasonCode is DeactivationReasonCode.ShuttingDown or DeactivationReasonCode.DirectoryFailure)
+        {
+            var elsewhere = reason.ReasonCode == DeactivationReasonCode.ShuttingDown;
+            if (handover.Wake(this.GetPrimaryKey(), elsewhere))
+            {
+                LogHandedOver(reason.ReasonCode);
+            }
+            else
+            {
+                LogNoSiloToHandOverTo();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task WakeAsync() => Task.CompletedTask;
+
+    /// <inheritdoc />
     public async Task<TaskCommandResult> ScheduleAsync(TaskDefinition definition)
     {
         if (state.RecordExists || State.Definition is not null)
@@ -95,7 +123,8 @@ public sealed partial class TaskGrain(
             throw;
         }
 
-        LogScheduled(definition.DueAt, definition.Url);
+        LogScheduled(definition.DueAt, definition.Method, definition.Url);
+        metrics.TaskScheduled();
         if (!near)
         {
             DeactivateOnIdle();
@@ -125,8 +154,18 @@ public sealed partial class TaskGrain(
         State.Status = ScheduledTaskStatus.Cancelled;
         State.FinishedAt = Now;
         DisposeTimer();
-        await PersistAsync();
+        try
+        {
+            await PersistAsync();
+        }
+        catch
+        {
+            ForgetUnconfirmedChange();
+            throw;
+        }
+
         LogCancelled();
+        metrics.TaskCancelled();
         NotifyObserver();
         await UnregisterReminderAsync();
         DeactivateOnIdle();
@@ -146,11 +185,22 @@ public sealed partial class TaskGrain(
             return TaskCommandResult.Conflict(Snapshot(), $"The task is {State.Status} and can no longer be changed.");
         }
 
+        // Stored before the timer and reminder move: when the write fails, the caller hears so, and the stored time (which
+        // the reminder still matches) is what the next activation finds.
         var previous = State.DueAt;
         State.DueAt = dueAt;
+        try
+        {
+            await PersistAsync();
+        }
+        catch
+        {
+            ForgetUnconfirmedChange();
+            throw;
+        }
+
         ArmOrReleaseForDueTime();
         await RegisterReminderAsync();
-        await PersistAsync();
         LogRescheduled(previous, dueAt);
         return TaskCommandResult.Ok(Snapshot());
     }
@@ -228,7 +278,7 @@ public sealed partial class TaskGrain(
             // The dispatcher never starts the call before the due time; the exact start replaces this once known.
             State.StartedAt ??= dueAt > Now ? dueAt : Now;
             var firstAttempt = State.Attempts == 1;
-            LogAttemptDispatching(State.Attempts, dueAt);
+            LogRunning(State.Attempts, dueAt);
 
             // The call does not wait for the "Running" write: a crash before either finishes runs the task again
             // on recovery, which at-least-once delivery allows, and the write's latency stays off the due time.
@@ -241,6 +291,8 @@ public sealed partial class TaskGrain(
                 State.StartedAt = startedAt;
             }
 
+            metrics.TaskFired(State.Attempts, (startedAt - dueAt).TotalMilliseconds);
+
             var response = await call;
             await IgnoreFailure(running);
 
@@ -249,6 +301,7 @@ public sealed partial class TaskGrain(
             State.Response = response;
             await PersistAsync();
             LogAttemptFinished(State.Status, (startedAt - dueAt).TotalMilliseconds, response.StatusCode, response.Error);
+            metrics.TaskFinished(response.IsSuccess);
             NotifyObserver();
             await UnregisterReminderAsync();
         }

@@ -40,9 +40,20 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", DescribeJsonError(json)),
         BadHttpRequestException bad when bad.StatusCode == 413 => (413, "Request body too large", bad.Message),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-        TimeoutException or OrleansException or RequestFailedException or SiloUnavailableException =>
+        _ when IsUnavailable(exception) =>
             (503, "Service unavailable", $"The scheduler or its storage did not answer in time; retry in {RetryAfterSeconds} s."),
         _ => (500, "Internal server error", "An unexpected error occurred; it has been logged."),
+    };
+
+    private static bool IsUnavailable(Exception exception) => exception switch
+    {
+        TimeoutException or OrleansException or RequestFailedException or SiloUnavailableException => true,
+
+        // The Azure SDK reports a storage request that failed every try (storage unreachable, or each try timed out)
+        // as an AggregateException of the failures.
+        AggregateException aggregate => aggregate.InnerExceptions.Count > 0
+            && aggregate.InnerExceptions.All(e => e is OperationCanceledException || IsUnavailable(e)),
+        _ => false,
     };
 
     private static string DescribeJsonError(JsonException json)

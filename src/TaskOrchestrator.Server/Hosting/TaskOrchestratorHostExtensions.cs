@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Dashboard;
 using TaskOrchestrator.Server.Errors;
+using TaskOrchestrator.Server.Health;
+using TaskOrchestrator.Server.OpenApi;
+using TaskOrchestrator.Server.Telemetry;
 
 namespace TaskOrchestrator.Server.Hosting;
 
@@ -16,7 +20,7 @@ public static class TaskOrchestratorHostExtensions
     /// <summary>Largest request body accepted, in bytes (256 KiB).</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
 
-    /// <summary>Adds the silo, the gateway's services, authentication and error handling.</summary>
+    /// <summary>Adds the silo, the gateway's services, authentication, error handling, health checks, OpenAPI and telemetry.</summary>
     public static WebApplicationBuilder AddTaskOrchestrator(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
@@ -35,13 +39,19 @@ public static class TaskOrchestratorHostExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddTaskOrchestratorAuth();
+        builder.AddTaskOrchestratorDashboard();
         services.AddTaskAdmission();
+        services.AddTaskOrchestratorHealthChecks();
+        services.AddTaskOrchestratorOpenApi();
+        builder.AddTaskOrchestratorTelemetry();
         return builder;
     }
 
-    /// <summary>Adds the middleware: errors as ProblemDetails, body size limit, authentication.</summary>
+    /// <summary>Adds the middleware: request logging (Debug), errors as ProblemDetails, body size limit, authentication.</summary>
     public static WebApplication UseTaskOrchestrator(this WebApplication app)
     {
+        // First, so it sees the status code the error handling below settles on.
+        app.UseMiddleware<RequestLoggingMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestSizeLimitMiddleware>();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Telemetry;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Grains.Tests.Delivery;
@@ -189,7 +191,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
 
     private TaskHttpInvoker Invoker(DeliveryOptions? options = null, Func<HttpMessageHandler>? primaryHandler = null)
     {
-        var services = new ServiceCollection();
+        var services = new ServiceCollection().AddMetrics();
         var client = services.AddHttpClient(DeliveryOptions.HttpClientName);
         if (primaryHandler is not null)
         {
@@ -198,7 +200,8 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
 
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
-        return new TaskHttpInvoker(provider.GetRequiredService<IHttpClientFactory>(), Options.Create(options ?? new DeliveryOptions()));
+        return new TaskHttpInvoker(
+            provider.GetRequiredService<IHttpClientFactory>(), Options.Create(options ?? new DeliveryOptions()), new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()));
     }
 
     private static async Task AnswerOnceAsync(TcpListener listener, byte[] rawResponse)

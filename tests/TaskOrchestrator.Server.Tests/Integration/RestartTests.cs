@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using TaskOrchestrator.Server.Tests.Endpoints.Tasks;
+using TaskOrchestrator.Server.Tests.Telemetry;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Server.Tests.Integration;
@@ -77,6 +78,14 @@ public sealed class RestartTests(AzuriteFixture fixture)
         Assert.Equal(2, calls.Count);
         var done = await Poll.UntilAsync(() => TaskApi.GetAsync(after, id), t => (string)t["status"]! == "Completed", TimeSpan.FromSeconds(15), "the retried task to complete");
         Assert.Equal(2, (int)done["attempts"]!);
+
+        // The new node made the interrupted attempt again: one retry in its metrics, and no first-attempt lateness.
+        var metrics = await Poll.UntilAsync(
+            () => PrometheusScrape.ScrapeAsync(second.BaseAddress), m => m.Value("taskorchestrator_tasks_succeeded_total") >= 1,
+            TimeSpan.FromSeconds(5), "the retried task in /metrics");
+        Assert.Equal(1, metrics.Value("taskorchestrator_tasks_retried_total"));
+        Assert.Equal(1, metrics.Value("taskorchestrator_tasks_fired_total"));
+        Assert.Equal(0, metrics.Value("taskorchestrator_tasks_firing_lateness_milliseconds_count"));
         await second.StopAsync();
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Storage;
 
@@ -9,13 +11,28 @@ namespace TaskOrchestrator.Server.Endpoints.Admin;
 /// <summary>Operator routes under <c>/admin</c>, for the admin role only.</summary>
 public static class AdminEndpoints
 {
-    /// <summary>Maps <c>GET /admin/stats</c>.</summary>
+    /// <summary>Maps <c>GET /admin/stats</c> and <c>GET /admin/routes</c>.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").RequireAuthorization(AuthExtensions.AdminPolicy).WithTags("Admin");
-        admin.MapGet("/stats", GetStatsAsync).WithName("GetStats");
+        var admin = app.MapGroup("/admin").RequireAuthorization(AuthExtensions.AdminPolicy).WithTags("Admin").ProducesProtectedRouteProblems();
+        admin.MapGet("/stats", GetStatsAsync).WithName("GetStats")
+            .WithSummary("This node's storage calls, activations, dispatcher counts and memory")
+            .WithDescription("`?gc=true` runs a full garbage collection first, so managed memory is what is really held.");
+        admin.MapGet("/routes", GetRoutes).WithName("GetRoutes")
+            .WithSummary("Every route this node serves")
+            .WithDescription("Each route's pattern and methods, and whether the OpenAPI document describes it (all do but the pages for people: the document itself, its reference page and the dashboard).");
         return app;
     }
+
+    private static Ok<RouteResource[]> GetRoutes(EndpointDataSource endpoints) => TypedResults.Ok(endpoints.Endpoints
+        .OfType<RouteEndpoint>()
+        .Select(e => new RouteResource(
+            e.RoutePattern.RawText ?? "",
+            [.. e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []],
+            e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName,
+            e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription != true))
+        .OrderBy(r => r.Pattern, StringComparer.Ordinal)
+        .ToArray());
 
     /// <summary>
     /// This node's storage calls (by table and method), the cluster's grain activations, and this process's memory.
@@ -38,6 +55,13 @@ public static class AdminEndpoints
 }
 
 /// <summary>The body of <c>GET /admin/stats</c>.</summary>
+/// <param name="StorageCalls">Requests this process sent to Azure Storage since it started.</param>
+/// <param name="StorageCallsByKind">The same by "METHOD table", e.g. "POST $batch".</param>
+/// <param name="Activations">Grain activations in the cluster.</param>
+/// <param name="DispatchedOnTime">Calls handed to the precise dispatcher before their due time.</param>
+/// <param name="DispatchedLate">Calls handed over when already due (started late).</param>
+/// <param name="ManagedMemoryBytes">The managed heap's size.</param>
+/// <param name="WorkingSetBytes">The process's working set.</param>
 public sealed record NodeStats(
     long StorageCalls,
     IReadOnlyDictionary<string, long> StorageCallsByKind,

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,6 +7,7 @@ using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -17,13 +19,36 @@ public static class OrchestrationEndpoints
     /// <summary>Maps every orchestration route under <c>/orchestrations</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapOrchestrationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/orchestrations").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Orchestrations");
-        group.MapPost("/", CreateAsync).WithName("CreateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
-        group.MapGet("/", ListAsync).WithName("ListOrchestrations");
-        group.MapGet("/{id}", GetAsync).WithName("GetOrchestration");
-        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetOrchestrationStatus");
-        group.MapPut("/{id}/cancel", CancelAsync).WithName("CancelOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
-        group.MapPatch("/{id}", UpdateAsync).WithName("UpdateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName);
+        var group = app.MapGroup("/orchestrations").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Orchestrations")
+            .ProducesProtectedRouteProblems();
+        group.MapPost("/", CreateAsync).WithName("CreateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Create an orchestration")
+            .WithDescription(
+                "Runs `tasks` one after another from `createdAt + initialDelayInMS`; after each step's task succeeds, its condition check " +
+                "(the step's own or the default) decides whether the next runs; a check that never passes runs the fallback and fails the " +
+                "orchestration. The older top-level names `conditionCheckTaskURL`, `timeDelayForConditionCheck`, `conditionCheckRetries` and " +
+                "`timeDelayBetweenRetries` are accepted too (never together with `conditionCheck`'s fields).")
+            .ProducesBodyProblems();
+        group.MapGet("/", ListAsync).WithName("ListOrchestrations")
+            .WithSummary("List orchestrations, newest first")
+            .WithDescription("Summaries (no steps) of the caller's orchestrations (every owner's for an admin), paged like tasks: follow the `Link` header.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{id}", GetAsync).WithName("GetOrchestration")
+            .WithSummary("Get an orchestration with every step")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}/status", GetStatusAsync).WithName("GetOrchestrationStatus")
+            .WithSummary("Get an orchestration's status")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{id}/cancel", CancelAsync).WithName("CancelOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Cancel an orchestration")
+            .WithDescription("While Scheduled everything is cancelled; while Running the current step's call finishes and no further step runs. 409 once finished.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPatch("/{id}", UpdateAsync).WithName("UpdateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Change an orchestration before it starts")
+            .WithDescription(
+                "A new `initialDelayInMS` (counted from creation) and/or a new definition (`tasks`, `conditionCheck`, `fallbackTaskURL`); " +
+                "fields left out are kept. Only while Scheduled: 409 after.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
         return app;
     }
 
@@ -48,7 +73,12 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
-        HttpContext context, ClaimsPrincipal user, IOrchestrationIndex index, string? status, string? limit, string? after)
+        HttpContext context,
+        ClaimsPrincipal user,
+        IOrchestrationIndex index,
+        [Description("Only orchestrations with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
+        [Description("Page size, 1 to 1000; default 100.")] string? limit,
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
     {
         OrchestrationStatus? statusFilter = null;
         if (status is not null)

@@ -5,7 +5,7 @@ namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 /// <summary>
 /// The body of <c>POST /orchestrations</c>, and of <c>PATCH /orchestrations/{id}</c> where every field is optional and
 /// a field given replaces the current one. The four top-level <c>conditionCheck…</c>/<c>timeDelay…</c> names are the
-/// older spelling of the <see cref="ConditionCheck"/> fields: either may be used for a setting, never both.
+/// older spelling of the <c>conditionCheck</c> fields: either may be used for a setting, never both.
 /// </summary>
 public sealed record OrchestrationRequest
 {

@@ -5,6 +5,15 @@ using TaskOrchestrator.Tasks;
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
 /// <summary>An orchestration as the API shows it; each step shows the check and fallback that apply to it. Headers and bodies are never echoed.</summary>
+/// <param name="Id">The orchestration's id.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="StartAt">When its first step is due.</param>
+/// <param name="InitialDelayInMs">Milliseconds from creation to the start.</param>
+/// <param name="Status">Where it is in its life.</param>
+/// <param name="FailureReason">Why it failed (TaskFailed or ConditionNotMet); absent unless Failed.</param>
+/// <param name="CurrentStep">The index of the step running (or last run).</param>
+/// <param name="FinishedAt">When it reached its final status.</param>
+/// <param name="Steps">Every step, in order.</param>
 public sealed record OrchestrationResource(
     Guid Id,
     DateTimeOffset CreatedAt,
@@ -23,6 +32,16 @@ public sealed record OrchestrationResource(
 }
 
 /// <summary>One step: its task, its check's attempts and its fallback.</summary>
+/// <param name="Index">The step's position, from 0.</param>
+/// <param name="TaskUrl">The URL its task calls.</param>
+/// <param name="Method">The HTTP method its task calls with.</param>
+/// <param name="Status">Where the step is.</param>
+/// <param name="TaskId">Its task's id (a task visible under /tasks) once its turn came.</param>
+/// <param name="TaskStatus">Its task's status, when known.</param>
+/// <param name="ConditionCheck">The check that applies to it, with the attempts made.</param>
+/// <param name="FallbackTaskUrl">The fallback that applies to it.</param>
+/// <param name="FallbackTaskId">The fallback task's id, once it was scheduled.</param>
+/// <param name="FallbackStatus">The fallback task's status, when known.</param>
 public sealed record OrchestrationStepResource(
     int Index,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -43,6 +62,12 @@ public sealed record OrchestrationStepResource(
 }
 
 /// <summary>A condition check's settings and the attempts made so far.</summary>
+/// <param name="TaskUrl">The URL each attempt calls.</param>
+/// <param name="Method">The HTTP method each attempt calls with.</param>
+/// <param name="DelayInMs">Milliseconds after the step's task finished before the first attempt.</param>
+/// <param name="Retries">Further attempts after a first that did not pass.</param>
+/// <param name="RetryDelayInMs">Milliseconds after an attempt finished before the next.</param>
+/// <param name="Attempts">The attempts made so far.</param>
 public sealed record ConditionCheckResource(
     [property: JsonPropertyName("taskURL")] string TaskUrl,
     string Method,
@@ -58,9 +83,20 @@ public sealed record ConditionCheckResource(
 }
 
 /// <summary>One attempt of a condition check.</summary>
+/// <param name="TaskId">The attempt's task id.</param>
+/// <param name="At">When its call started.</param>
+/// <param name="StatusCode">What the check's target answered; absent when it did not.</param>
+/// <param name="Passed">True on a 2xx answer whose body is not the JSON literal false.</param>
 public sealed record ConditionCheckAttemptResource(Guid TaskId, DateTimeOffset? At, int? StatusCode, bool Passed);
 
 /// <summary>An orchestration in a listing: its progress without its steps.</summary>
+/// <param name="Id">The orchestration's id.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="StartAt">When its first step is due.</param>
+/// <param name="Status">Where it is in its life.</param>
+/// <param name="FailureReason">Why it failed; absent unless Failed.</param>
+/// <param name="TaskCount">How many steps it has.</param>
+/// <param name="FinishedAt">When it reached its final status.</param>
 public sealed record OrchestrationSummaryResource(
     Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason,
     int TaskCount, DateTimeOffset? FinishedAt)
@@ -71,7 +107,15 @@ public sealed record OrchestrationSummaryResource(
 }
 
 /// <summary>The body of <c>GET /orchestrations/{id}/status</c>.</summary>
+/// <param name="Id">The orchestration's id.</param>
+/// <param name="Status">Where it is in its life.</param>
+/// <param name="FailureReason">Why it failed; absent unless Failed.</param>
+/// <param name="CurrentStep">The index of the step running (or last run).</param>
 public sealed record OrchestrationStatusResource(Guid Id, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason, int CurrentStep);
 
 /// <summary>The body of <c>PUT /orchestrations/{id}/cancel</c>.</summary>
+/// <param name="Cancelled">Always true: an orchestration that can no longer be cancelled gets 409 instead.</param>
+/// <param name="Id">The orchestration's id.</param>
+/// <param name="Status">Cancelled.</param>
+/// <param name="Orchestration">The whole orchestration.</param>
 public sealed record CancelOrchestrationResponse(bool Cancelled, Guid Id, OrchestrationStatus Status, OrchestrationResource Orchestration);

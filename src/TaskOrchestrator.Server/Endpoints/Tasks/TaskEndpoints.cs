@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -21,13 +23,29 @@ public static class TaskEndpoints
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks");
-        tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName);
-        tasks.MapGet("/", ListAsync).WithName("ListTasks");
-        tasks.MapGet("/{id}", GetAsync).WithName("GetTask");
-        tasks.MapGet("/{id}/status", GetStatusAsync).WithName("GetTaskStatus");
-        tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireRateLimiting(AdmissionOptions.PolicyName);
-        tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask").RequireRateLimiting(AdmissionOptions.PolicyName);
+        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks").ProducesProtectedRouteProblems();
+        tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Schedule a call")
+            .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
+            .ProducesBodyProblems();
+        tasks.MapGet("/", ListAsync).WithName("ListTasks")
+            .WithSummary("List tasks, newest first")
+            .WithDescription("The caller's tasks (every owner's for an admin), optionally of one status, a page at a time; follow the `Link` header for the next page.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+        tasks.MapGet("/{id}", GetAsync).WithName("GetTask")
+            .WithSummary("Get a task")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapGet("/{id}/status", GetStatusAsync).WithName("GetTaskStatus")
+            .WithSummary("Get a task's status")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Cancel a task")
+            .WithDescription("200 when the task is (now or already) cancelled; 409 once it is running or finished.")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Move a task's due time")
+            .WithDescription("`delayInMS` counts from the task's creation (so `dueAt = createdAt + delayInMS`), or give `runAt`; a time already past means now. 409 once running or finished.")
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
         return app;
     }
 
@@ -54,7 +72,12 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
-        HttpContext context, ClaimsPrincipal user, ITaskIndex index, string? status, string? limit, string? after)
+        HttpContext context,
+        ClaimsPrincipal user,
+        ITaskIndex index,
+        [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
+        [Description("Page size, 1 to 1000; default 100.")] string? limit,
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
     {
         ScheduledTaskStatus? statusFilter = null;
         if (status is not null)

@@ -1,0 +1,66 @@
+using TaskOrchestrator.Client.Orchestrations;
+using TaskOrchestrator.Client.Tasks;
+
+namespace TaskOrchestrator.Client;
+
+/// <summary>
+/// The TaskOrchestrator REST API as .NET calls. Every error answer surfaces as a <see cref="TaskOrchestratorException"/>
+/// (404 <see cref="TaskOrchestratorNotFoundException"/>, 409 <see cref="TaskOrchestratorConflictException"/>, 400
+/// <see cref="TaskOrchestratorValidationException"/>) carrying the service's ProblemDetails.
+/// </summary>
+public interface ITaskOrchestratorClient
+{
+    /// <summary>Schedules a POST to <paramref name="url"/> after <paramref name="delay"/>.</summary>
+    Task<ScheduledTask> ScheduleAsync(Uri url, TimeSpan delay, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Schedules a call to <paramref name="url"/> as <paramref name="options"/> say: after <see cref="ScheduleOptions.Delay"/>
+    /// or at <see cref="ScheduleOptions.RunAt"/> (exactly one), with a method, headers and body.
+    /// </summary>
+    Task<ScheduledTask> ScheduleAsync(Uri url, ScheduleOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels a task that has not started; returns it, Cancelled. Throws <see cref="TaskOrchestratorConflictException"/> once it runs or ran.</summary>
+    Task<ScheduledTask> CancelAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>A task's status.</summary>
+    Task<ScheduledTaskStatus> GetStatusAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a task's due time to <paramref name="delay"/> after its creation (a time already past means now).</summary>
+    Task<ScheduledTask> ModifyAsync(Guid id, TimeSpan delay, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves a task's due time to <paramref name="runAt"/> (a past instant means now).</summary>
+    Task<ScheduledTask> ModifyAsync(Guid id, DateTimeOffset runAt, CancellationToken cancellationToken = default);
+
+    /// <summary>A task with everything the service knows of it.</summary>
+    Task<ScheduledTask> GetAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's tasks (every owner's for an admin), newest first, fetched a page at a time as they are enumerated.</summary>
+    IAsyncEnumerable<ScheduledTask> ListAsync(ScheduledTaskStatus? status = null, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Every task of the caller, newest first (all pages).</summary>
+    Task<IReadOnlyList<ScheduledTask>> GetAllAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an orchestration; <see cref="OrchestrationDefinition.Tasks"/> is required.</summary>
+    Task<Orchestration> ScheduleOrchestrationAsync(OrchestrationDefinition definition, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an orchestration (a step call in flight finishes; nothing further runs). Throws <see cref="TaskOrchestratorConflictException"/> once finished.</summary>
+    Task<Orchestration> CancelOrchestrationAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>An orchestration's status, failure reason and current step.</summary>
+    Task<OrchestrationProgress> GetOrchestrationStatusAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves an orchestration's start to <paramref name="initialDelay"/> after its creation; only while Scheduled.</summary>
+    Task<Orchestration> ModifyOrchestrationAsync(Guid id, TimeSpan initialDelay, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the parts of an orchestration's definition that <paramref name="change"/> gives; only while Scheduled.</summary>
+    Task<Orchestration> ModifyOrchestrationAsync(Guid id, OrchestrationDefinition change, CancellationToken cancellationToken = default);
+
+    /// <summary>An orchestration with every step.</summary>
+    Task<Orchestration> GetOrchestrationAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's orchestrations (every owner's for an admin), newest first, fetched a page at a time as they are enumerated.</summary>
+    IAsyncEnumerable<OrchestrationSummary> ListOrchestrationsAsync(OrchestrationStatus? status = null, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Every orchestration of the caller, newest first (all pages).</summary>
+    Task<IReadOnlyList<OrchestrationSummary>> GetAllOrchestrationsAsync(CancellationToken cancellationToken = default);
+}

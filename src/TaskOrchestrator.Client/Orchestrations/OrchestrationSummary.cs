@@ -1,0 +1,12 @@
+namespace TaskOrchestrator.Client.Orchestrations;
+
+/// <summary>An orchestration in a listing: its progress without its steps.</summary>
+/// <param name="Id">The orchestration's id.</param>
+/// <param name="CreatedAt">When it was accepted.</param>
+/// <param name="StartAt">When its first step is due.</param>
+/// <param name="Status">Where it is in its life.</param>
+/// <param name="FailureReason">Why it failed; null unless Failed.</param>
+/// <param name="TaskCount">How many steps it has.</param>
+/// <param name="FinishedAt">When it reached its final status.</param>
+public sealed record OrchestrationSummary(
+    Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason, int TaskCount, DateTimeOffset? FinishedAt);

@@ -1,0 +1,20 @@
+namespace TaskOrchestrator.Client.Tasks;
+
+/// <summary>When and how a task calls its target: give exactly one of <see cref="Delay"/> and <see cref="RunAt"/>.</summary>
+public sealed record ScheduleOptions
+{
+    /// <summary>From now until the call (at most 366 days).</summary>
+    public TimeSpan? Delay { get; init; }
+
+    /// <summary>The instant of the call (a past instant means now).</summary>
+    public DateTimeOffset? RunAt { get; init; }
+
+    /// <summary>The HTTP method; the service's default is POST.</summary>
+    public string? Method { get; init; }
+
+    /// <summary>Headers sent with the call (never returned by the service).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>The body sent with the call, as application/json unless <see cref="Headers"/> set Content-Type (never returned by the service).</summary>
+    public string? Body { get; init; }
+}

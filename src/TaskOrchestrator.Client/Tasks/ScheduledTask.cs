@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+using TaskOrchestrator.Client.Http;
+
+namespace TaskOrchestrator.Client.Tasks;
+
+/// <summary>A task as the service reports it. Headers and body are never returned.</summary>
+public sealed record ScheduledTask
+{
+    /// <summary>The task's id.</summary>
+    public required Guid Id { get; init; }
+
+    /// <summary>The URL it calls.</summary>
+    [JsonPropertyName("taskURL")]
+    public required Uri Url { get; init; }
+
+    /// <summary>The HTTP method it calls with.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>From creation to the due time.</summary>
+    [JsonPropertyName("delayInMS"), JsonConverter(typeof(MillisecondsConverter))]
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>When it was accepted.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the call is due; it never starts earlier.</summary>
+    public DateTimeOffset DueAt { get; init; }
+
+    /// <summary>Where it is in its life.</summary>
+    public ScheduledTaskStatus Status { get; init; }
+
+    /// <summary>Calls started so far (more than 1 after a crash interrupted one).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the first call started.</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>When it reached its final status.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary><see cref="StartedAt"/> minus <see cref="DueAt"/>, in milliseconds.</summary>
+    public double? LatenessMs { get; init; }
+
+    /// <summary>What the target answered to the last call.</summary>
+    public TargetResponse? Response { get; init; }
+
+    /// <summary>The orchestration that scheduled it (as a step, check or fallback), if any.</summary>
+    public Guid? OrchestrationId { get; init; }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
+using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Server.OpenApi;
+
+/// <summary>
+/// Puts an example on the schemas of the request and response bodies. The examples are instances of the real DTOs
+/// serialized with the API's own JSON options, so they cannot drift from what the API reads and writes.
+/// </summary>
+internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IOpenApiSchemaTransformer
+{
+    private static readonly Guid TaskId = Guid.Parse("019ac5f0-8d3a-7b2e-9c41-2f6d8e0a1b3c");
+    private static readonly Guid OrchestrationId = Guid.Parse("019ac5f1-0a7e-7c55-8e12-6b3f9d4c2a10");
+    private static readonly DateTimeOffset CreatedAt = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly TaskResource ExampleTask = new(
+        TaskId, "https://example.com/hook", "POST", 5000, CreatedAt, CreatedAt.AddSeconds(5), ScheduledTaskStatus.Completed, 1,
+        CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5031), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null), null);
+
+    private static readonly OrchestrationResource ExampleOrchestration = new(
+        OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), 60_000, OrchestrationStatus.Running, null, 1, null,
+        [
+            new(0, "https://example.com/step1", "POST", OrchestrationStepStatus.Passed, TaskId, ScheduledTaskStatus.Completed,
+                new ConditionCheckResource("https://example.com/ready", "GET", 0, 3, 1000,
+                    [new(Guid.Parse("019ac5f1-4c2b-7d90-a3e5-0f1e2d3c4b5a"), CreatedAt.AddMinutes(1).AddSeconds(1), 200, true)]),
+                "https://example.com/fallback", null, null),
+            new(1, "https://example.com/step2", "POST", OrchestrationStepStatus.Running, Guid.Parse("019ac5f1-5d3c-7e01-b4f6-1a2b3c4d5e6f"),
+                ScheduledTaskStatus.Scheduled, null, "https://example.com/fallback", null, null),
+        ]);
+
+    private static readonly Dictionary<Type, object> Examples = new()
+    {
+        [typeof(ProblemDetails)] = new ProblemDetails
+        {
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+            Title = "Task not found",
+            Status = StatusCodes.Status404NotFound,
+            Detail = $"No task '{TaskId}' exists.",
+        },
+        [typeof(HttpValidationProblemDetails)] = new HttpValidationProblemDetails(
+            new Dictionary<string, string[]> { ["taskURL"] = ["The scheme 'ftp' is not allowed; use http or https."] })
+        {
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+            Title = "The task is not valid",
+            Status = StatusCodes.Status400BadRequest,
+        },
+        [typeof(CreateTaskRequest)] = new CreateTaskRequest
+        {
+            TaskUrl = "https://example.com/hook",
+            DelayInMs = 5000,
+            Method = "POST",
+            Headers = new() { ["X-Api-Key"] = "…" },
+            Body = "{\"orderId\":42}",
+        },
+        [typeof(UpdateTaskRequest)] = new UpdateTaskRequest { DelayInMs = 60_000 },
+        [typeof(TaskResource)] = ExampleTask,
+        [typeof(TaskStatusResource)] = new TaskStatusResource(TaskId, ScheduledTaskStatus.Scheduled),
+        [typeof(CancelTaskResponse)] = new CancelTaskResponse(
+            true, TaskId, ScheduledTaskStatus.Cancelled,
+            ExampleTask with { Status = ScheduledTaskStatus.Cancelled, Attempts = 0, StartedAt = null, FinishedAt = CreatedAt.AddSeconds(2), LatenessMs = null, Response = null }),
+        [typeof(OrchestrationRequest)] = new OrchestrationRequest
+        {
+            InitialDelayInMs = 60_000,
+            Tasks = [new() { TaskUrl = "https://example.com/step1" }, new() { TaskUrl = "https://example.com/step2", Method = "POST", Body = "{\"n\":2}" }],
+            ConditionCheck = new() { TaskUrl = "https://example.com/ready", DelayInMs = 0, Retries = 3, RetryDelayInMs = 1000 },
+            FallbackTaskUrl = "https://example.com/fallback",
+        },
+        [typeof(OrchestrationResource)] = ExampleOrchestration,
+        [typeof(OrchestrationStatusResource)] = new OrchestrationStatusResource(OrchestrationId, OrchestrationStatus.Running, null, 1),
+        [typeof(OrchestrationSummaryResource)] = new OrchestrationSummaryResource(
+            OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), OrchestrationStatus.Failed, OrchestrationFailureReason.ConditionNotMet, 2, CreatedAt.AddMinutes(2)),
+        [typeof(CancelOrchestrationResponse)] = new CancelOrchestrationResponse(
+            true, OrchestrationId, OrchestrationStatus.Cancelled, ExampleOrchestration with { Status = OrchestrationStatus.Cancelled, FinishedAt = CreatedAt.AddMinutes(2) }),
+    };
+
+    private readonly JsonSerializerOptions _options = json.Value.SerializerOptions;
+
+    public Task TransformAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        // Only the type's own schema: not a property or parameter that merely has this type.
+        if (context.JsonPropertyInfo is null && Examples.TryGetValue(context.JsonTypeInfo.Type, out var example))
+        {
+            schema.Examples = [JsonSerializer.SerializeToNode(example, example.GetType(), _options)!];
+        }
+
+        return Task.CompletedTask;
+    }
+}
