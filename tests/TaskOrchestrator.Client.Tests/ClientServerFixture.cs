@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using TaskOrchestrator.Testing;
 
@@ -35,13 +34,7 @@ public sealed class ClientServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Target = await RecordingTarget.StartAsync();
-        var siloPort = FreePorts.Consecutive(2);
-        var settings = new Dictionary<string, string>(TestTokens.ServerSettings)
-        {
-            ["TaskOrchestrator:Storage:Provider"] = "Memory",
-            ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
-        };
+        var settings = ServerSettings.InMemory();
         Server = await ServerProcess.StartAsync(settings);
     }
 

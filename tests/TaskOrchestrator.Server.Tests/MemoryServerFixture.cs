@@ -1,4 +1,3 @@
-using System.Globalization;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Server.Tests;
@@ -13,13 +12,7 @@ public sealed class MemoryServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Target = await RecordingTarget.StartAsync();
-        var siloPort = FreePorts.Consecutive(2);
-        var settings = new Dictionary<string, string>(TestTokens.ServerSettings)
-        {
-            ["TaskOrchestrator:Storage:Provider"] = "Memory",
-            ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
-        };
+        var settings = ServerSettings.InMemory();
         Server = await ServerProcess.StartAsync(settings);
     }
 

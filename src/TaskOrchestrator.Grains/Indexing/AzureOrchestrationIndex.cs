@@ -48,7 +48,7 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex
     {
         await _created.Value;
         var items = new List<OrchestrationSummary>(query.Limit);
-        var rows = _table.QueryAsync<TableEntity>(Filter(query), maxPerPage: Math.Min(query.Limit + 1, 1000), select: ["Summary"], cancellationToken: cancellationToken);
+        var rows = _table.QueryAsync<TableEntity>(ListingFilter.For(query.After, query.Owner, query.Status?.ToString()), maxPerPage: Math.Min(query.Limit + 1, 1000), select: ["Summary"], cancellationToken: cancellationToken);
         await foreach (var row in rows)
         {
             if (items.Count == query.Limit)
@@ -60,26 +60,5 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex
         }
 
         return new OrchestrationPage(items, null);
-    }
-
-    private static string Filter(OrchestrationQuery query)
-    {
-        var clauses = new List<string>();
-        if (query.After is { } after)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"PartitionKey ge {TaskKeys.PartitionKey(after)} and RowKey gt {after}"));
-        }
-
-        if (query.Owner is { } owner)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"Owner eq {owner}"));
-        }
-
-        if (query.Status is { } status)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
-        }
-
-        return string.Join(" and ", clauses.Select(c => $"({c})"));
     }
 }

@@ -94,7 +94,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
     {
         await _created.Value;
         var items = new List<TaskSnapshot>(query.Limit);
-        var rows = _table.QueryAsync<TableEntity>(Filter(query), maxPerPage: Math.Min(query.Limit + 1, 1000), select: ["Task"], cancellationToken: cancellationToken);
+        var rows = _table.QueryAsync<TableEntity>(ListingFilter.For(query.After, query.Owner, query.Status?.ToString()), maxPerPage: Math.Min(query.Limit + 1, 1000), select: ["Task"], cancellationToken: cancellationToken);
         await foreach (var row in rows)
         {
             if (items.Count == query.Limit)
@@ -147,25 +147,4 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
     }
 
     private static string ChunkName(int index) => index == 0 ? "State" : $"State{index}";
-
-    private static string Filter(TaskQuery query)
-    {
-        var clauses = new List<string>();
-        if (query.After is { } after)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"PartitionKey ge {TaskKeys.PartitionKey(after)} and RowKey gt {after}"));
-        }
-
-        if (query.Owner is { } owner)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"Owner eq {owner}"));
-        }
-
-        if (query.Status is { } status)
-        {
-            clauses.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
-        }
-
-        return string.Join(" and ", clauses.Select(c => $"({c})"));
-    }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Server.Tests.Telemetry;
@@ -16,14 +15,8 @@ public sealed class ObservabilityServerFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Target = await RecordingTarget.StartAsync();
-        var siloPort = FreePorts.Consecutive(2);
-        var settings = new Dictionary<string, string>(TestTokens.ServerSettings)
-        {
-            ["TaskOrchestrator:Storage:Provider"] = "Memory",
-            ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
-            ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
-            ["Logging:LogLevel:TaskOrchestrator"] = "Debug",
-        };
+        var settings = ServerSettings.InMemory();
+        settings["Logging:LogLevel:TaskOrchestrator"] = "Debug";
         Server = await ServerProcess.StartAsync(settings);
     }
 
