@@ -202,10 +202,27 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         });
         await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(30));
 
-        // Let the last completions be written before counting their storage calls.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        // The last completions are still being written when their calls arrive: count once the storage calls settle.
+        await StorageSettledAsync();
         var outcome = Outcome.Of(scheduled, service.Target.Calls);
         return (outcome, await CallsPerTaskAsync(before, outcome.Accepted), scheduled.Select(s => s.Url).ToHashSet());
+    }
+
+    private async Task StorageSettledAsync()
+    {
+        var last = -1L;
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            var calls = (long)(await service.StatsAsync())["storageCalls"]!;
+            if (calls == last)
+            {
+                return;
+            }
+
+            last = calls;
+            await Task.Delay(250);
+        }
     }
 
     private async Task<double> CallsPerTaskAsync(JsonObject before, int tasks)
