@@ -61,6 +61,7 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
 
         var killedAt = DateTimeOffset.UtcNow;
         await nodes[Victim].Server.KillAsync();
+        var deadAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         await Poll.UntilAsync(
             async () => (await ClusterNodes.StatusesAsync(fixture.Azurite.ConnectionString, cluster))[nodes[Victim].SiloPort] == "Dead",
@@ -93,7 +94,12 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
         var lastStep = Assert.Single(fixture.Target.CallsTo(steps[2]));
         output.WriteLine($"Kill -> orchestration's interrupted step called again: {(fixture.Target.CallsTo(steps[1])[1].ArrivedAt - killedAt).TotalSeconds:0.00} s; last step: {(lastStep.ArrivedAt - killedAt).TotalSeconds:0.00} s");
 
-        Assert.All(fired, f => Assert.Equal(1, f.Attempts));
+        // A call the victim had started when it died is made again by a survivor, as at-least-once delivery requires. On a
+        // busy machine the kill itself takes a moment (and the victim may have stalled before it), so that can be any of
+        // its tasks due before it was gone; every other task is called exactly once.
+        Assert.All(fired, f => Assert.True(
+            f.Attempts == 1 || (f.Attempts == 2 && f.Task.Node == Victim && f.Task.DueAt <= deadAt),
+            $"Task {f.Task.Id} ({f.Task.Group}, node {f.Task.Node}, due kill{(f.Task.DueAt - killedAt).TotalSeconds:+0.000;-0.000} s) took {f.Attempts} attempts; the victim was gone at kill+{(deadAt - killedAt).TotalSeconds:0.000} s"));
 
         // The killed node's overdue tasks wait for detection, then for their reminder's first tick (ReminderGrace after
         // the due time) or its next one (ReminderPeriod): never more than detection plus a few seconds.
