@@ -10,6 +10,7 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="DueAt">When the first attempt must start: never before, and as soon after as possible.</param>
 /// <param name="OrchestrationId">The orchestration this task is a step (or check, or fallback) of; null for a standalone task.</param>
 /// <param name="Observer">A grain implementing <see cref="ITaskObserver"/> to tell when the task finishes; null for none.</param>
+/// <param name="Delivery">Retries, attempt timeout and authentication, defaults already applied; null (tasks stored before it existed) means one attempt with the configured timeout.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -20,4 +21,5 @@ public sealed record TaskDefinition(
     [property: Id(5)] DateTimeOffset CreatedAt,
     [property: Id(6)] DateTimeOffset DueAt,
     [property: Id(7)] Guid? OrchestrationId = null,
-    [property: Id(8)] GrainId? Observer = null);
+    [property: Id(8)] GrainId? Observer = null,
+    [property: Id(9)] DeliveryPolicy? Delivery = null);

@@ -12,39 +12,55 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
 {
     private readonly DeliveryOptions _options = options.Value;
 
-    /// <summary>Calls the target once, within <see cref="DeliveryOptions.AttemptTimeout"/>.</summary>
-    public async Task<TaskResponse> InvokeAsync(TaskDefinition task, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes attempt <paramref name="attempt"/> of task <paramref name="taskId"/>: calls the target once, within the
+    /// task's timeout (<see cref="DeliveryOptions.AttemptTimeout"/> when it has none), with the delivery headers.
+    /// </summary>
+    public async Task<TaskResponse> InvokeAsync(Guid taskId, int attempt, TaskDefinition task, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var response = await CallAsync(task, cancellationToken);
+        var response = await CallAsync(taskId, attempt, task, cancellationToken);
         metrics.AttemptFinished(Stopwatch.GetElapsedTime(started).TotalMilliseconds, response.StatusCode);
         return response;
     }
 
-    private async Task<TaskResponse> CallAsync(TaskDefinition task, CancellationToken cancellationToken)
+    private async Task<TaskResponse> CallAsync(Guid taskId, int attempt, TaskDefinition task, CancellationToken cancellationToken)
     {
+        var limit = task.Delivery?.Timeout ?? _options.AttemptTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.AttemptTimeout);
+        timeout.CancelAfter(limit);
         try
         {
-            using var request = BuildRequest(task);
+            using var request = BuildRequest(taskId, attempt, task);
             var client = httpClientFactory.CreateClient(DeliveryOptions.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await ReadPrefixAsync(response.Content, _options.MaxResponseBodyBytes, timeout.Token);
-            return new TaskResponse((int)response.StatusCode, body, null);
+            return new TaskResponse((int)response.StatusCode, body, null, RetryAfter: RetryAfter(response));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new TaskResponse(null, null, $"No response within {_options.AttemptTimeout.TotalSeconds:0.###} s.");
+            return new TaskResponse(null, null, $"No response within {limit.TotalMilliseconds:0} ms (the attempt's timeout).", DeliveryFailure.Timeout);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            // Whatever goes wrong with the target or the request is this attempt's outcome, never the grain's failure.
-            return new TaskResponse(null, null, e.Message);
+            // Whatever goes wrong with the target is this attempt's outcome, never the grain's failure.
+            return new TaskResponse(null, null, e.Message, DeliveryFailure.Connection);
+        }
+        catch (Exception e) when (e is FormatException or NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            return new TaskResponse(null, null, e.Message, DeliveryFailure.InvalidRequest);
         }
     }
 
-    private static HttpRequestMessage BuildRequest(TaskDefinition task)
+    // Retry-After as seconds or an HTTP date; a date in the past means "now".
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta < TimeSpan.Zero ? TimeSpan.Zero : delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
+        _ => null,
+    };
+
+    private static HttpRequestMessage BuildRequest(Guid taskId, int attempt, TaskDefinition task)
     {
         var request = new HttpRequestMessage(new HttpMethod(task.Method), task.Url);
         if (task.Body is not null)
@@ -67,6 +83,8 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
             }
         }
 
+        // Ours win over the task's own headers of the same name: the target must be able to trust them.
+        DeliveryHeaders.Apply(request, taskId, attempt, task.OrchestrationId);
         return request;
     }
 

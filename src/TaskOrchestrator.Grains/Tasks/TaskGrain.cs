@@ -285,7 +285,7 @@ public sealed partial class TaskGrain(
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var running = PersistAsync();
             var (startedAt, call) = await dispatcher.RunAtAsync(dueAt, () =>
-                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(definition, CancellationToken.None))));
+                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(this.GetPrimaryKey(), State.Attempts, definition, CancellationToken.None))));
             if (firstAttempt)
             {
                 State.StartedAt = startedAt;

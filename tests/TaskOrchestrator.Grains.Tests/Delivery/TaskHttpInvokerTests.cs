@@ -33,7 +33,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     [Fact]
     public async Task InvokeAsync_TargetAnswers200_ReportsStatusAndBody()
     {
-        var response = await Invoker().InvokeAsync(Definition(_target.UrlFor("ok")), CancellationToken.None);
+        var response = await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("ok")), CancellationToken.None);
 
         Assert.Equal(new TaskResponse(200, "ok", null), response);
         Assert.True(response.IsSuccess);
@@ -42,7 +42,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     [Fact]
     public async Task InvokeAsync_TargetAnswers500_ReportsStatusWithoutError()
     {
-        var response = await Invoker().InvokeAsync(Definition(_target.UrlFor("status/500")), CancellationToken.None);
+        var response = await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("status/500")), CancellationToken.None);
 
         Assert.Equal(new TaskResponse(500, "status 500", null), response);
         Assert.False(response.IsSuccess);
@@ -57,7 +57,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     {
         var invoker = Invoker(new DeliveryOptions { MaxResponseBodyBytes = maxBytes });
 
-        var response = await invoker.InvokeAsync(Definition(_target.UrlFor("status/503")), CancellationToken.None);
+        var response = await invoker.InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("status/503")), CancellationToken.None);
 
         Assert.Equal(503, response.StatusCode);
         Assert.Equal(expected, response.Body);
@@ -68,7 +68,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     {
         var invoker = Invoker(new DeliveryOptions { MaxResponseBodyBytes = 0 });
 
-        var response = await invoker.InvokeAsync(Definition(_target.UrlFor("ok")), CancellationToken.None);
+        var response = await invoker.InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("ok")), CancellationToken.None);
 
         Assert.Equal(new TaskResponse(200, null, null), response);
     }
@@ -87,7 +87,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         var body = Encoding.UTF8.GetBytes("a€b😀");
         var invoker = Invoker(new DeliveryOptions { MaxResponseBodyBytes = maxBytes }, () => new CannedAnswerHandler(body));
 
-        var response = await invoker.InvokeAsync(Definition("http://127.0.0.1/canned"), CancellationToken.None);
+        var response = await invoker.InvokeAsync(Guid.NewGuid(), 1, Definition("http://127.0.0.1/canned"), CancellationToken.None);
 
         Assert.Equal(expected, response.Body);
     }
@@ -98,7 +98,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         var invoker = Invoker(new DeliveryOptions { AttemptTimeout = TimeSpan.FromMilliseconds(200) });
         var clock = Stopwatch.StartNew();
 
-        var response = await invoker.InvokeAsync(Definition(_target.UrlFor("slow/2000")), CancellationToken.None);
+        var response = await invoker.InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("slow/2000")), CancellationToken.None);
 
         Assert.Null(response.StatusCode);
         Assert.Null(response.Body);
@@ -112,13 +112,13 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => Invoker().InvokeAsync(Definition(_target.UrlFor("slow/2000")), cancel.Token));
+            () => Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(_target.UrlFor("slow/2000")), cancel.Token));
     }
 
     [Fact]
     public async Task InvokeAsync_ConnectionRefused_ReportsError()
     {
-        var response = await Invoker().InvokeAsync(Definition($"http://127.0.0.1:{FreePorts.Consecutive(1)}/closed"), CancellationToken.None);
+        var response = await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition($"http://127.0.0.1:{FreePorts.Consecutive(1)}/closed"), CancellationToken.None);
 
         Assert.Null(response.StatusCode);
         Assert.False(string.IsNullOrWhiteSpace(response.Error));
@@ -133,7 +133,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         var answered = AnswerOnceAsync(listener, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nok"u8.ToArray());
         var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/truncated";
 
-        var response = await Invoker().InvokeAsync(Definition(url), CancellationToken.None);
+        var response = await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
         await answered;
 
         Assert.False(string.IsNullOrWhiteSpace(response.Error));
@@ -151,7 +151,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
             ["Content-Type"] = "text/plain; charset=utf-8",
         };
 
-        await Invoker().InvokeAsync(Definition(url, "PUT", headers, "plain text"), CancellationToken.None);
+        await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(url, "PUT", headers, "plain text"), CancellationToken.None);
 
         var call = Assert.Single(_target.CallsTo(url));
         Assert.Equal("PUT", call.Method);
@@ -166,7 +166,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     {
         var url = _target.UrlFor("ok");
 
-        await Invoker().InvokeAsync(Definition(url, "POST", null, """{"n":1}"""), CancellationToken.None);
+        await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(url, "POST", null, """{"n":1}"""), CancellationToken.None);
 
         var call = Assert.Single(_target.CallsTo(url));
         Assert.Equal("application/json; charset=utf-8", call.Headers["Content-Type"]);
@@ -178,7 +178,7 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     {
         var url = _target.UrlFor("ok");
 
-        await Invoker().InvokeAsync(Definition(url, "GET", null, null), CancellationToken.None);
+        await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(url, "GET", null, null), CancellationToken.None);
 
         var call = Assert.Single(_target.CallsTo(url));
         Assert.Equal("GET", call.Method);
