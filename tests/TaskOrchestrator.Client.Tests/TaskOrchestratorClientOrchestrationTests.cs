@@ -17,7 +17,7 @@ public sealed class TaskOrchestratorClientOrchestrationTests(ClientServerFixture
     {
         var step1 = new Uri(fixture.Target.UrlFor());
         var step2 = new Uri(fixture.Target.UrlFor());
-        var check = new Uri(fixture.Target.UrlFor("fail-first/1"));
+        var check = new Uri(fixture.Target.UrlFor("pass-after/1"));
         var created = await _client.ScheduleOrchestrationAsync(new OrchestrationDefinition
         {
             InitialDelay = TimeSpan.FromMilliseconds(200),

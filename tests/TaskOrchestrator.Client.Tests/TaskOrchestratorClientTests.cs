@@ -28,7 +28,7 @@ public sealed class TaskOrchestratorClientTests(ClientServerFixture fixture)
         await Poll.UntilAsync(async () => await _client.GetStatusAsync(task.Id) == ScheduledTaskStatus.Completed, Timeout, "the task to complete");
 
         var done = await _client.GetAsync(task.Id);
-        Assert.Equal(1, done.Attempts);
+        Assert.Single(done.Attempts);
         Assert.Equal(200, done.Response?.StatusCode);
         Assert.Equal("ok", done.Response?.Body);
         Assert.NotNull(done.LatenessMs);

@@ -14,7 +14,9 @@ namespace TaskOrchestrator.Testing;
 /// A real HTTP server on 127.0.0.1 (a free port) that records when each call arrives. Paths shape the answer:
 /// <c>/status/{code}/…</c> answers with that code, <c>/slow/{ms}/…</c> answers 200 after that long,
 /// <c>/body/{text}/…</c> answers 200 with that body (e.g. <c>false</c>), <c>/fail-first/{n}/…</c> answers 500 to the
-/// first n calls of that exact path and 200 <c>ok</c> after, and any other path answers 200 with body <c>ok</c>.
+/// first n calls of that exact path and 200 <c>ok</c> after, <c>/pass-after/{n}/…</c> answers 200 <c>false</c> to the first n
+/// calls (a condition check that does not pass) and 200 <c>true</c> after, <c>/retry-after/{seconds}/{n}/…</c> answers 429
+/// with that <c>Retry-After</c> to the first n calls and 200 <c>ok</c> after, and any other path answers 200 with body <c>ok</c>.
 /// </summary>
 public sealed class RecordingTarget : IAsyncDisposable
 {
@@ -93,6 +95,26 @@ public sealed class RecordingTarget : IAsyncDisposable
             {
                 context.Response.StatusCode = StatusCodes.Status500InternalServerError;
                 await context.Response.WriteAsync("not yet");
+                return;
+            }
+        }
+
+        if (segments is ["pass-after", var misses, ..])
+        {
+            var path = context.Request.Path.Value;
+            var passed = _calls.Count(c => c.Path == path) > int.Parse(misses, CultureInfo.InvariantCulture);
+            await context.Response.WriteAsync(passed ? "true" : "false");
+            return;
+        }
+
+        if (segments is ["retry-after", var seconds, var refusals, ..])
+        {
+            var path = context.Request.Path.Value;
+            if (_calls.Count(c => c.Path == path) <= int.Parse(refusals, CultureInfo.InvariantCulture))
+            {
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = seconds;
+                await context.Response.WriteAsync("slow down");
                 return;
             }
         }

@@ -5,9 +5,11 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Steps">The new steps.</param>
 /// <param name="ConditionCheck">The new default condition check.</param>
 /// <param name="FallbackUrl">The new default fallback URL.</param>
+/// <param name="Delivery">The new delivery policy of the fallback.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationChange")]
 public sealed record OrchestrationChange(
     [property: Id(0)] DateTimeOffset? StartAt,
     [property: Id(1)] IReadOnlyList<OrchestrationStepDefinition>? Steps,
     [property: Id(2)] ConditionCheckDefinition? ConditionCheck,
-    [property: Id(3)] string? FallbackUrl);
+    [property: Id(3)] string? FallbackUrl,
+    [property: Id(4)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null);

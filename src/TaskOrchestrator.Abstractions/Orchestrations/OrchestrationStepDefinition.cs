@@ -7,6 +7,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Body">Request body; never returned by the API.</param>
 /// <param name="ConditionCheck">This step's check, replacing the orchestration's; null to use the orchestration's.</param>
 /// <param name="FallbackUrl">This step's fallback, replacing the orchestration's; null to use the orchestration's.</param>
+/// <param name="Delivery">The call's retries, timeout and authentication, defaults applied; null (stored before it existed) for one attempt.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationStepDefinition")]
 public sealed record OrchestrationStepDefinition(
     [property: Id(0)] string Url,
@@ -14,4 +15,5 @@ public sealed record OrchestrationStepDefinition(
     [property: Id(2)] IReadOnlyDictionary<string, string>? Headers,
     [property: Id(3)] string? Body,
     [property: Id(4)] ConditionCheckDefinition? ConditionCheck = null,
-    [property: Id(5)] string? FallbackUrl = null);
+    [property: Id(5)] string? FallbackUrl = null,
+    [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null);

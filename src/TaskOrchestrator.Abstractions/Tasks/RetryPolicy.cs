@@ -32,6 +32,14 @@ public sealed record RetryPolicy(
     /// <summary>Retried when nothing else is said: connection errors, timeouts, 408, 429 and 5xx.</summary>
     public static readonly IReadOnlyList<string> DefaultRetryOn = [ConnectionError, Timeout, "408", "429", "5xx"];
 
+    /// <summary>Value equality, <see cref="RetryOn"/> included.</summary>
+    public bool Equals(RetryPolicy? other) =>
+        other is not null && MaxAttempts == other.MaxAttempts && InitialDelay == other.InitialDelay && BackoffCoefficient.Equals(other.BackoffCoefficient)
+        && MaxDelay == other.MaxDelay && Jitter.Equals(other.Jitter) && RetryOn.SequenceEqual(other.RetryOn);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(MaxAttempts, InitialDelay, BackoffCoefficient, MaxDelay, Jitter, RetryOn.Count);
+
     /// <summary>True when <paramref name="response"/> is a failure this policy retries (regardless of attempts left).</summary>
     public bool Retries(TaskResponse response)
     {

@@ -8,11 +8,14 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="CreatedAt">When the task was accepted.</param>
 /// <param name="DueAt">When it is (or was) due; changed by a reschedule.</param>
 /// <param name="Status">Where the task is in its life.</param>
-/// <param name="Attempts">How many attempts have started (more than one only after a silo died mid-call).</param>
+/// <param name="Attempts">How many attempts have started (retries, and calls made again after a silo died mid-call).</param>
 /// <param name="StartedAt">When the first attempt started.</param>
 /// <param name="FinishedAt">When the task reached Completed or Failed, or was cancelled.</param>
 /// <param name="Response">What the target answered to the last attempt.</param>
 /// <param name="OrchestrationId">The orchestration this task belongs to; null for a standalone task.</param>
+/// <param name="History">The attempts so far, oldest first (the last 100).</param>
+/// <param name="NextAttemptAt">While a failed attempt waits for its retry (status Running): when the next one starts.</param>
+/// <param name="Delivery">The task's retry policy, attempt timeout and authentication; null for tasks stored before they existed.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -26,4 +29,18 @@ public sealed record TaskSnapshot(
     [property: Id(8)] DateTimeOffset? StartedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] TaskResponse? Response,
-    [property: Id(11)] Guid? OrchestrationId = null);
+    [property: Id(11)] Guid? OrchestrationId = null,
+    [property: Id(12)] IReadOnlyList<TaskAttempt>? History = null,
+    [property: Id(13)] DateTimeOffset? NextAttemptAt = null,
+    [property: Id(14)] DeliveryPolicy? Delivery = null)
+{
+    /// <summary>Value equality, the attempts included.</summary>
+    public bool Equals(TaskSnapshot? other) =>
+        other is not null && Id == other.Id && Owner == other.Owner && Url == other.Url && Method == other.Method && CreatedAt == other.CreatedAt
+        && DueAt == other.DueAt && Status == other.Status && Attempts == other.Attempts && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
+        && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
+        && (History ?? []).SequenceEqual(other.History ?? []);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Id, Status, Attempts, DueAt);
+}

@@ -11,7 +11,9 @@ internal sealed record CreateTaskBody(
     DateTimeOffset? RunAt,
     string? Method,
     IReadOnlyDictionary<string, string>? Headers,
-    string? Body);
+    string? Body,
+    RetrySettings? Retry = null,
+    [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null);
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>.</summary>
 internal sealed record ModifyTaskBody(

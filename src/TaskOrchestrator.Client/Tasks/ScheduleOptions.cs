@@ -17,4 +17,10 @@ public sealed record ScheduleOptions
 
     /// <summary>The body sent with the call, as application/json unless <see cref="Headers"/> set Content-Type (never returned by the service).</summary>
     public string? Body { get; init; }
+
+    /// <summary>When failed attempts are made again; null for the service's configured default policy.</summary>
+    public RetrySettings? Retry { get; init; }
+
+    /// <summary>How long one attempt may take (100 ms to 15 minutes); null for the service's default (30 s).</summary>
+    public TimeSpan? Timeout { get; init; }
 }

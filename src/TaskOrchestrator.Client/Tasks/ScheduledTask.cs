@@ -29,8 +29,11 @@ public sealed record ScheduledTask
     /// <summary>Where it is in its life.</summary>
     public ScheduledTaskStatus Status { get; init; }
 
-    /// <summary>Calls started so far (more than 1 after a crash interrupted one).</summary>
-    public int Attempts { get; init; }
+    /// <summary>Every attempt so far, oldest first (retries, and calls made again after a crash interrupted one).</summary>
+    public IReadOnlyList<TaskAttemptRecord> Attempts { get; init; } = [];
+
+    /// <summary>While a failed attempt waits for its retry (status Running): when the next attempt starts.</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 
     /// <summary>When the first call started.</summary>
     public DateTimeOffset? StartedAt { get; init; }

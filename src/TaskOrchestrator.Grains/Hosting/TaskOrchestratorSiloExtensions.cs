@@ -103,6 +103,7 @@ public static class TaskOrchestratorSiloExtensions
         var services = silo.Services;
         services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
             {
                 // Each attempt enforces its own timeout; this one must not cut it short.
@@ -113,6 +114,7 @@ public static class TaskOrchestratorSiloExtensions
         services.AddMetrics();
         services.TryAddSingleton<TaskOrchestratorMetrics>();
         services.AddSingleton<TaskHttpInvoker>();
+        services.AddSingleton<DeliveryDefaults>();
         services.AddSingleton<PreciseDispatcher>();
         services.AddSingleton<TaskHandover>();
         services.TryAddSingleton<TaskIdMinter>();

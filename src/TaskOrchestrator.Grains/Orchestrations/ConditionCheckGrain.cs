@@ -132,7 +132,7 @@ public sealed partial class ConditionCheckGrain(
         {
             var definition = new TaskDefinition(
                 request.Owner, request.Check.Url, request.Check.Method, null, null, IdTime.CreatedAt(id), State.AttemptDueAt,
-                request.OrchestrationId, this.GetGrainId());
+                request.OrchestrationId, this.GetGrainId(), request.Check.Delivery);
             current = (await task.ScheduleAsync(definition)).Task;
         }
 

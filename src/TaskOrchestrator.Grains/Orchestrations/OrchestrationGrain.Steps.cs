@@ -138,7 +138,8 @@ public sealed partial class OrchestrationGrain
         var step = State.Current;
         var call = Definition.Steps[index];
         var task = new TaskDefinition(
-            Definition.Owner, call.Url, call.Method, call.Headers, call.Body, IdTime.CreatedAt(step.TaskId), step.TaskDueAt, this.GetPrimaryKey(), this.GetGrainId());
+            Definition.Owner, call.Url, call.Method, call.Headers, call.Body, IdTime.CreatedAt(step.TaskId), step.TaskDueAt, this.GetPrimaryKey(), this.GetGrainId(),
+            call.Delivery);
         try
         {
             if (await EnsureTaskAsync(step.TaskId, task) is { } finished)
@@ -229,7 +230,7 @@ public sealed partial class OrchestrationGrain
 
     private TaskDefinition FallbackTask(OrchestrationStepState step) => new(
         Definition.Owner, Definition.FallbackFor(State.CurrentIndex)!, "POST", null, null, IdTime.CreatedAt(step.FallbackTaskId!.Value),
-        step.FallbackDueAt!.Value, this.GetPrimaryKey(), this.GetGrainId());
+        step.FallbackDueAt!.Value, this.GetPrimaryKey(), this.GetGrainId(), Definition.Delivery);
 
     private async Task MarkRunningAsync()
     {

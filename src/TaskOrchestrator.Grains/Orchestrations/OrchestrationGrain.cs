@@ -154,6 +154,7 @@ public sealed partial class OrchestrationGrain(
             Steps = change.Steps ?? previous.Steps,
             ConditionCheck = change.ConditionCheck ?? previous.ConditionCheck,
             FallbackUrl = change.FallbackUrl ?? previous.FallbackUrl,
+            Delivery = change.Delivery ?? previous.Delivery,
         };
 
         // The first step's task is the arbiter of "started": it refuses to change once running.

@@ -31,6 +31,9 @@ public sealed partial class TaskGrain
     [LoggerMessage(EventId = 1005, Level = LogLevel.Warning, Message = "Task was running when its activation was lost; retrying (attempt {Attempts} had started)")]
     private partial void LogResumingInterruptedAttemptCore(int attempts);
 
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Information, Message = "Task attempt {Attempt} failed (status code {StatusCode}, error {Error}); attempt {NextAttempt} at {NextAttemptAt:O}")]
+    private partial void LogRetryingCore(int attempt, int? statusCode, string? error, int nextAttempt, DateTimeOffset nextAttemptAt);
+
     [LoggerMessage(EventId = 1007, Level = LogLevel.Warning, Message = "Task could not notify its observer {Observer}; the observer's recovery reminder will find the outcome")]
     private partial void LogObserverNotFound(GrainId observer, Exception exception);
 
@@ -70,6 +73,12 @@ public sealed partial class TaskGrain
     {
         using var scope = BeginTaskScope();
         LogAttemptFinishedCore(status, latenessMs, statusCode, error);
+    }
+
+    private void LogRetrying(int attempt, int? statusCode, string? error, DateTimeOffset nextAttemptAt)
+    {
+        using var scope = BeginTaskScope();
+        LogRetryingCore(attempt, statusCode, error, attempt + 1, nextAttemptAt);
     }
 
     private void LogResumingInterruptedAttempt(int attempts)

@@ -5,10 +5,13 @@ namespace TaskOrchestrator.Tasks;
 /// <summary>The timer, reminder and write plumbing of <see cref="TaskGrain"/>.</summary>
 public sealed partial class TaskGrain
 {
+    /// <summary>What the timer works towards: the due time, the next retry, or now for an attempt a silo's death interrupted.</summary>
+    private DateTimeOffset FireAt => State.Status == ScheduledTaskStatus.Scheduled ? State.DueAt : State.NextAttemptAt ?? Now;
+
     /// <summary>Arms the timer when the task is near; returns false when it is far and the activation may go.</summary>
     private bool ArmOrReleaseForDueTime()
     {
-        if (State.DueAt - Now <= _scheduling.ActivationWindow)
+        if (FireAt - Now <= _scheduling.ActivationWindow)
         {
             ArmTimerForDueTime();
             return true;
@@ -21,7 +24,7 @@ public sealed partial class TaskGrain
     /// <summary>Arms the timer <see cref="TaskSchedulingOptions.DispatchLead"/> before the due time; the dispatcher does the rest.</summary>
     private void ArmTimerForDueTime()
     {
-        var remaining = State.DueAt - _scheduling.DispatchLead - Now;
+        var remaining = FireAt - _scheduling.DispatchLead - Now;
         ArmTimer(remaining <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Floor(remaining.TotalMilliseconds)));
     }
 
@@ -44,7 +47,7 @@ public sealed partial class TaskGrain
         // A task due later than the wake lead is woken that long before its due time, so its timer is armed in
         // time even when this activation is gone by then (deactivated, or its silo restarted). A task due sooner
         // gets its first tick shortly after its due time: a safety net its timer normally makes unnecessary.
-        var untilDue = State.DueAt - Now;
+        var untilDue = FireAt - Now;
         var firstTick = untilDue > _scheduling.WakeLead
             ? untilDue - _scheduling.WakeLead
             : (untilDue > TimeSpan.Zero ? untilDue : TimeSpan.Zero) + _scheduling.ReminderGrace;

@@ -33,6 +33,9 @@ public sealed partial class TaskGrain(
 {
     private const string ReminderName = "due";
 
+    // The longest Retry-After honoured: a target asking for more is retried after this long.
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
+
     // How much earlier than expected a grain timer may fire and still be taken as on time.
     private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
 
@@ -57,13 +60,16 @@ public sealed partial class TaskGrain(
             return Task.CompletedTask;
         }
 
-        if (State.Status == ScheduledTaskStatus.Running)
+        if (State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is null)
         {
             // The activation that started this attempt is gone mid-call: try again.
             LogResumingInterruptedAttempt(State.Attempts);
+            State.UpdateLastAttempt(a => a.FinishedAt is null && a.Error is null
+                ? a with { Error = "Interrupted: the silo making this attempt stopped before it finished; the next attempt was made at once." }
+                : a);
             ArmTimer(TimeSpan.Zero);
         }
-        else if (State.Status == ScheduledTaskStatus.Scheduled && State.DueAt - Now <= _scheduling.ActivationWindow)
+        else if (!State.Status.IsFinal() && FireAt - Now <= _scheduling.ActivationWindow)
         {
             ArmTimerForDueTime();
         }
@@ -146,12 +152,15 @@ public sealed partial class TaskGrain(
             return TaskCommandResult.Ok(Snapshot());
         }
 
-        if (State.Status != ScheduledTaskStatus.Scheduled)
+        // Between attempts (a failed attempt waiting for its retry) nothing is in flight, so the retries can be called off.
+        var waitingForRetry = State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is not null && !_attemptInFlight;
+        if (State.Status != ScheduledTaskStatus.Scheduled && !waitingForRetry)
         {
             return TaskCommandResult.Conflict(Snapshot(), $"The task is {State.Status} and can no longer be cancelled.");
         }
 
         State.Status = ScheduledTaskStatus.Cancelled;
+        State.NextAttemptAt = null;
         State.FinishedAt = Now;
         DisposeTimer();
         try
@@ -236,7 +245,7 @@ public sealed partial class TaskGrain(
         }
 
         // The timer was lost with an earlier activation (or this one was woken ahead of time): arm it now.
-        if (State.Status == ScheduledTaskStatus.Running)
+        if (State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is null)
         {
             ArmTimer(TimeSpan.Zero);
         }
@@ -255,7 +264,7 @@ public sealed partial class TaskGrain(
 
         // The timer is armed a little before the due time and the dispatcher waits out the rest; a timer that comes
         // much earlier than that (rescheduled meanwhile, or fired early) is armed again.
-        if (State.Status == ScheduledTaskStatus.Scheduled && State.DueAt - Now > _scheduling.DispatchLead + TimerSlack)
+        if (FireAt - Now > _scheduling.DispatchLead + TimerSlack)
         {
             ArmTimerForDueTime();
             return;
@@ -267,50 +276,91 @@ public sealed partial class TaskGrain(
 
     private async Task RunAttemptAsync()
     {
+        bool retrying;
         _attemptInFlight = true;
         try
         {
             var definition = State.Definition!;
-            var dueAt = State.DueAt;
+            var dueAt = FireAt;
             State.Status = ScheduledTaskStatus.Running;
-            State.Attempts++;
+            State.NextAttemptAt = null;
+            var number = ++State.Attempts;
 
             // The dispatcher never starts the call before the due time; the exact start replaces this once known.
-            State.StartedAt ??= dueAt > Now ? dueAt : Now;
-            var firstAttempt = State.Attempts == 1;
-            LogRunning(State.Attempts, dueAt);
+            var estimate = dueAt > Now ? dueAt : Now;
+            State.StartedAt ??= estimate;
+            State.AddAttempt(new TaskAttempt(number, estimate, null, null, null));
+            LogRunning(number, dueAt);
 
             // The call does not wait for the "Running" write: a crash before either finishes runs the task again
             // on recovery, which at-least-once delivery allows, and the write's latency stays off the due time.
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var running = PersistAsync();
+            var id = this.GetPrimaryKey();
             var (startedAt, call) = await dispatcher.RunAtAsync(dueAt, () =>
-                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(this.GetPrimaryKey(), State.Attempts, definition, CancellationToken.None))));
-            if (firstAttempt)
+                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
+            if (number == 1)
             {
                 State.StartedAt = startedAt;
             }
 
-            metrics.TaskFired(State.Attempts, (startedAt - dueAt).TotalMilliseconds);
+            State.UpdateLastAttempt(a => a with { StartedAt = startedAt });
+            metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
 
             var response = await call;
             await IgnoreFailure(running);
 
-            State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
-            State.FinishedAt = Now;
+            var finishedAt = Now;
+            State.FinishedAttempts++;
+            State.UpdateLastAttempt(a => a with { FinishedAt = finishedAt, StatusCode = response.StatusCode, Error = response.Error });
             State.Response = response;
-            await PersistAsync();
-            LogAttemptFinished(State.Status, (startedAt - dueAt).TotalMilliseconds, response.StatusCode, response.Error);
-            metrics.TaskFinished(response.IsSuccess);
-            NotifyObserver();
-            await UnregisterReminderAsync();
+            var pause = RetryDelay(definition, response);
+            retrying = pause is not null;
+            if (pause is { } delay)
+            {
+                // Still Running: the next attempt is due after the pause, and the reminder brings it back wherever this activation is by then.
+                State.NextAttemptAt = finishedAt + delay;
+                await PersistAsync();
+                LogRetrying(number, response.StatusCode, response.Error, State.NextAttemptAt.Value);
+            }
+            else
+            {
+                State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
+                State.FinishedAt = finishedAt;
+                await PersistAsync();
+                LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, response.StatusCode, response.Error);
+                metrics.TaskFinished(response.IsSuccess);
+                NotifyObserver();
+                await UnregisterReminderAsync();
+            }
         }
         finally
         {
             _attemptInFlight = false;
         }
 
-        DeactivateOnIdle();
+        // Armed only now: a timer due at once would otherwise find the attempt still in flight and be lost.
+        if (!retrying || !ArmOrReleaseForDueTime())
+        {
+            DeactivateOnIdle();
+        }
+
+        if (retrying)
+        {
+            await RegisterReminderAsync();
+        }
+    }
+
+    /// <summary>How long to wait before the next attempt, or null when <paramref name="response"/> ends the task.</summary>
+    private TimeSpan? RetryDelay(TaskDefinition definition, TaskResponse response)
+    {
+        if (definition.Delivery?.Retry is not { } policy || !policy.Retries(response) || State.FinishedAttempts >= policy.MaxAttempts)
+        {
+            return null;
+        }
+
+        var retryAfter = response.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : response.RetryAfter;
+        return policy.DelayAfter(State.FinishedAttempts, Random.Shared.NextDouble(), retryAfter);
     }
 
     /// <summary>

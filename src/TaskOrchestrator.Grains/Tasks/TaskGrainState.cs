@@ -25,11 +25,44 @@ public sealed class TaskGrainState
     /// <summary>What the target answered to the last attempt.</summary>
     [Id(6)] public TaskResponse? Response { get; set; }
 
+    /// <summary>Every attempt so far (the last <see cref="MaxHistory"/>), oldest first.</summary>
+    [Id(7)] public List<TaskAttempt> History { get; set; } = [];
+
+    /// <summary>When the next attempt starts, while a failed attempt waits for its retry; null otherwise.</summary>
+    [Id(8)] public DateTimeOffset? NextAttemptAt { get; set; }
+
+    /// <summary>Attempts that got an outcome; an attempt cut short by a silo's death does not count towards the retry policy.</summary>
+    [Id(9)] public int FinishedAttempts { get; set; }
+
+    /// <summary>How many attempts <see cref="History"/> keeps (the retry policy allows at most 100).</summary>
+    public const int MaxHistory = 100;
+
+    /// <summary>Adds an attempt that just started.</summary>
+    public void AddAttempt(TaskAttempt attempt)
+    {
+        if (History.Count >= MaxHistory)
+        {
+            History.RemoveAt(0);
+        }
+
+        History.Add(attempt);
+    }
+
+    /// <summary>Replaces the last attempt (the current one) with <paramref name="update"/> of it.</summary>
+    public void UpdateLastAttempt(Func<TaskAttempt, TaskAttempt> update)
+    {
+        if (History.Count > 0)
+        {
+            History[^1] = update(History[^1]);
+        }
+    }
+
     /// <summary>The task as the API shows it; only valid once <see cref="Definition"/> is set.</summary>
     public TaskSnapshot ToSnapshot(Guid id)
     {
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
-            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response, definition.OrchestrationId);
+            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response, definition.OrchestrationId,
+            [.. History], NextAttemptAt, definition.Delivery);
     }
 }

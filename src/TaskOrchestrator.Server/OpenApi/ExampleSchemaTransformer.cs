@@ -21,8 +21,13 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
     private static readonly DateTimeOffset CreatedAt = new(2026, 11, 27, 9, 0, 0, TimeSpan.Zero);
 
     private static readonly TaskResource ExampleTask = new(
-        TaskId, "https://example.com/hook", "POST", 5000, CreatedAt, CreatedAt.AddSeconds(5), ScheduledTaskStatus.Completed, 1,
-        CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5031), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null), null);
+        TaskId, "https://example.com/hook", "POST", 5000, CreatedAt, CreatedAt.AddSeconds(5), ScheduledTaskStatus.Completed,
+        [
+            new(1, CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5027), 503, null),
+            new(2, CreatedAt.AddMilliseconds(5912), CreatedAt.AddMilliseconds(5931), 200, null),
+        ],
+        null, CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5931), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null),
+        new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null);
 
     private static readonly OrchestrationResource ExampleOrchestration = new(
         OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), 60_000, OrchestrationStatus.Running, null, 1, null,
@@ -58,13 +63,15 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             Method = "POST",
             Headers = new() { ["X-Api-Key"] = "…" },
             Body = "{\"orderId\":42}",
+            Retry = new() { MaxAttempts = 5, InitialDelayInMs = 500 },
+            TimeoutInMs = 10_000,
         },
         [typeof(UpdateTaskRequest)] = new UpdateTaskRequest { DelayInMs = 60_000 },
         [typeof(TaskResource)] = ExampleTask,
         [typeof(TaskStatusResource)] = new TaskStatusResource(TaskId, ScheduledTaskStatus.Scheduled),
         [typeof(CancelTaskResponse)] = new CancelTaskResponse(
             true, TaskId, ScheduledTaskStatus.Cancelled,
-            ExampleTask with { Status = ScheduledTaskStatus.Cancelled, Attempts = 0, StartedAt = null, FinishedAt = CreatedAt.AddSeconds(2), LatenessMs = null, Response = null }),
+            ExampleTask with { Status = ScheduledTaskStatus.Cancelled, Attempts = [], StartedAt = null, FinishedAt = CreatedAt.AddSeconds(2), LatenessMs = null, Response = null }),
         [typeof(OrchestrationRequest)] = new OrchestrationRequest
         {
             InitialDelayInMs = 60_000,

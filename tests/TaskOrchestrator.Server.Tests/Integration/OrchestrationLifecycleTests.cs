@@ -16,7 +16,7 @@ public sealed class OrchestrationLifecycleTests(AzuriteFixture fixture)
         var server = await fixture.StartServerAsync(fixture.SettingsFor($"orchestration-{Guid.NewGuid():N}"));
         using var client = server.CreateClient(TestTokens.Create($"user-{Guid.NewGuid():N}"));
         var steps = new[] { fixture.Target.UrlFor(), fixture.Target.UrlFor(), fixture.Target.UrlFor() };
-        var (check, retriedCheck) = (fixture.Target.UrlFor(), fixture.Target.UrlFor("fail-first/1"));
+        var (check, retriedCheck) = (fixture.Target.UrlFor(), fixture.Target.UrlFor("pass-after/1"));
 
         var created = await OrchestrationApi.CreateAsync(client, new
         {

@@ -18,9 +18,9 @@ public sealed class MetricsTests(ObservabilityServerFixture fixture)
     {
         var before = await PrometheusScrape.ScrapeAsync(fixture.Server.BaseAddress);
 
-        // One task succeeds, one fails (500), one is cancelled, and a one-step orchestration completes (its step is a task too).
+        // One task succeeds, one fails (400, never retried), one is cancelled, and a one-step orchestration completes (its step is a task too).
         var ok = await TaskApi.CreateAsync(_client, new { taskURL = fixture.Target.UrlFor(), delayInMS = 100 });
-        var failing = await TaskApi.CreateAsync(_client, new { taskURL = fixture.Target.UrlFor("status/500"), delayInMS = 100 });
+        var failing = await TaskApi.CreateAsync(_client, new { taskURL = fixture.Target.UrlFor("status/400"), delayInMS = 100 });
         var cancelled = await TaskApi.CreateAsync(_client, new { taskURL = fixture.Target.UrlFor(), delayInMS = 60_000 });
         using (var cancel = await _client.PutAsync($"/tasks/{cancelled["id"]}/cancel", null))
         {

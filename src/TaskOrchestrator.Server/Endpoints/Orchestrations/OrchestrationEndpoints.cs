@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
@@ -53,10 +54,10 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Created<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time)
     {
         var createdAt = time.GetUtcNow();
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, out var parts);
+        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, defaults.Policy, out var parts);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
@@ -65,7 +66,7 @@ public static class OrchestrationEndpoints
         // Orchestration ids are version-7 GUIDs like task ids: the listing's keys come from their time.
         var id = Guid.CreateVersion7(createdAt);
         var definition = new OrchestrationDefinition(
-            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl);
+            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
         var result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
         return result.Outcome == TaskCommandOutcome.Ok
             ? TypedResults.Created($"/orchestrations/{id}", OrchestrationResource.From(result.Orchestration!))
@@ -143,7 +144,7 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time)
     {
         var (found, problem) = await FindAsync(id, user, grains);
         if (found is null)
@@ -151,10 +152,10 @@ public static class OrchestrationEndpoints
             return problem!;
         }
 
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: false, out var parts);
-        if (errors.Count == 0 && parts is (null, null, null, null))
+        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: false, defaults.Policy, out var parts);
+        if (errors.Count == 0 && parts is (null, null, null, null, null))
         {
-            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) or fallbackTaskURL."];
+            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
         }
 
         if (errors.Count > 0)
@@ -165,7 +166,7 @@ public static class OrchestrationEndpoints
         // Like a task's PATCH, the delay counts from creation; a start already past means "start now".
         var now = time.GetUtcNow();
         DateTimeOffset? startAt = parts.InitialDelayMs is { } delay ? Max(found.CreatedAt.AddMilliseconds(delay), now) : null;
-        var change = new OrchestrationChange(startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl);
+        var change = new OrchestrationChange(startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery);
         var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).ModifyAsync(change);
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found.Id, result);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
@@ -16,29 +17,42 @@ internal static class OrchestrationRequestValidator
     private static readonly long MaxDelayMs = (long)TaskRequestValidator.MaxHorizon.TotalMilliseconds;
 
     /// <summary>The parts of a valid request; a part the request did not give is null.</summary>
-    public sealed record Parts(long? InitialDelayMs, IReadOnlyList<OrchestrationStepDefinition>? Steps, ConditionCheckDefinition? ConditionCheck, string? FallbackUrl);
+    public sealed record Parts(
+        long? InitialDelayMs, IReadOnlyList<OrchestrationStepDefinition>? Steps, ConditionCheckDefinition? ConditionCheck, string? FallbackUrl, DeliveryPolicy? Delivery);
 
-    public static Dictionary<string, string[]> Validate(OrchestrationRequest request, bool requireTasks, out Parts parts)
+    /// <summary>
+    /// Checks <paramref name="request"/>; delivery settings not given fall back to the orchestration's, then to
+    /// <paramref name="defaults"/> (the configured ones).
+    /// </summary>
+    public static Dictionary<string, string[]> Validate(OrchestrationRequest request, bool requireTasks, DeliveryPolicy defaults, out Parts parts)
     {
         var errors = new Dictionary<string, string[]>();
+        DeliveryPolicy? delivery = null;
+        if (request.Retry is not null || request.TimeoutInMs is not null || request.Authentication is not null)
+        {
+            delivery = DeliveryRequestValidator.Validate(request.Retry, request.TimeoutInMs, request.Authentication, defaults, "", errors);
+        }
+
+        var inherited = delivery ?? defaults;
         var delay = request.InitialDelayInMs;
         if (delay is < 0 || delay > MaxDelayMs)
         {
             errors["initialDelayInMS"] = [$"initialDelayInMS must be from 0 to {MaxDelayMs} (366 days)."];
         }
 
-        var steps = ValidateSteps(request.Tasks, requireTasks, errors);
-        var check = ValidateDefaultCheck(request, errors);
+        var steps = ValidateSteps(request.Tasks, requireTasks, inherited, errors);
+        var check = ValidateDefaultCheck(request, inherited, errors);
         if (request.FallbackTaskUrl is not null)
         {
             TaskRequestValidator.ValidateUrl(request.FallbackTaskUrl, errors, "fallbackTaskURL");
         }
 
-        parts = new Parts(delay, steps, check, request.FallbackTaskUrl);
+        parts = new Parts(delay, steps, check, request.FallbackTaskUrl, delivery);
         return errors;
     }
 
-    private static List<OrchestrationStepDefinition>? ValidateSteps(List<OrchestrationTaskRequest?>? tasks, bool required, Dictionary<string, string[]> errors)
+    private static List<OrchestrationStepDefinition>? ValidateSteps(
+        List<OrchestrationTaskRequest?>? tasks, bool required, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
     {
         if (tasks is null)
         {
@@ -73,20 +87,21 @@ internal static class OrchestrationRequestValidator
                 TaskRequestValidator.ValidateHeaders(headers, errors, $"{path}.headers");
             }
 
-            var check = task.ConditionCheck is { } c ? ValidateCheck(c, CheckFields.Under($"{path}.conditionCheck"), errors) : null;
+            var delivery = DeliveryRequestValidator.Validate(task.Retry, task.TimeoutInMs, task.Authentication, inherited, $"{path}.", errors);
+            var check = task.ConditionCheck is { } c ? ValidateCheck(c, CheckFields.Under($"{path}.conditionCheck"), inherited, errors) : null;
             if (task.FallbackTaskUrl is not null)
             {
                 TaskRequestValidator.ValidateUrl(task.FallbackTaskUrl, errors, $"{path}.fallbackTaskURL");
             }
 
-            steps.Add(new OrchestrationStepDefinition(task.TaskUrl ?? "", method, task.Headers, task.Body, check, task.FallbackTaskUrl));
+            steps.Add(new OrchestrationStepDefinition(task.TaskUrl ?? "", method, task.Headers, task.Body, check, task.FallbackTaskUrl, delivery));
         }
 
         return steps;
     }
 
     /// <summary>The orchestration-wide check, from <c>conditionCheck</c> and/or the older top-level names (never both for one setting).</summary>
-    private static ConditionCheckDefinition? ValidateDefaultCheck(OrchestrationRequest request, Dictionary<string, string[]> errors)
+    private static ConditionCheckDefinition? ValidateDefaultCheck(OrchestrationRequest request, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
     {
         var given = request.ConditionCheck;
         var old = (Url: request.ConditionCheckTaskUrl, Delay: request.TimeDelayForConditionCheck, Retries: request.ConditionCheckRetries, RetryDelay: request.TimeDelayBetweenRetries);
@@ -115,11 +130,19 @@ internal static class OrchestrationRequestValidator
             Name(given?.DelayInMs is null && old.Delay is not null, "timeDelayForConditionCheck", "delayInMS"),
             Name(given?.Retries is null && old.Retries is not null, "conditionCheckRetries", "retries"),
             Name(given?.RetryDelayInMs is null && old.RetryDelay is not null, "timeDelayBetweenRetries", "retryDelayInMS"));
-        return ValidateCheck(merged, names, errors);
+        return ValidateCheck(merged, names, inherited, errors);
     }
 
-    private static ConditionCheckDefinition ValidateCheck(ConditionCheckRequestBody check, CheckFields fields, Dictionary<string, string[]> errors)
+    private static ConditionCheckDefinition ValidateCheck(ConditionCheckRequestBody check, CheckFields fields, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
     {
+        var prefix = fields.Url[..^"taskURL".Length];
+        if (!prefix.EndsWith('.'))
+        {
+            // Only the older top-level names were used: the delivery fields of a check live under conditionCheck.
+            prefix = "conditionCheck.";
+        }
+
+        var delivery = DeliveryRequestValidator.Validate(check.Retry, check.TimeoutInMs, check.Authentication, inherited, prefix, errors);
         TaskRequestValidator.ValidateUrl(check.TaskUrl, errors, fields.Url);
         var method = ValidateMethod(check.Method, "GET", fields.Method, errors);
         var delay = ValidateDelay(check.DelayInMs, 0, fields.Delay, errors);
@@ -130,7 +153,7 @@ internal static class OrchestrationRequestValidator
             errors[fields.Retries] = [$"{fields.Retries} must be from 0 to {MaxRetries}."];
         }
 
-        return new ConditionCheckDefinition(check.TaskUrl ?? "", method, delay, retries, retryDelay);
+        return new ConditionCheckDefinition(check.TaskUrl ?? "", method, delay, retries, retryDelay, delivery);
     }
 
     private static TimeSpan ValidateDelay(long? value, long defaultMs, string field, Dictionary<string, string[]> errors)

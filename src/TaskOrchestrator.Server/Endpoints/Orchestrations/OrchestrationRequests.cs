@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Server.Endpoints.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
@@ -38,6 +39,16 @@ public sealed record OrchestrationRequest
     /// <summary>Older name of <c>conditionCheck.retryDelayInMS</c>.</summary>
     [JsonPropertyName("timeDelayBetweenRetries")]
     public long? TimeDelayBetweenRetries { get; init; }
+
+    /// <summary>When a failed attempt of every call (steps, checks, fallback) that gives none of its own is made again; fields not given take the configured defaults.</summary>
+    public RetryRequest? Retry { get; init; }
+
+    /// <summary>Milliseconds one attempt of every call (steps, checks, fallback) that gives none of its own may take, 100 to 900000; default the configured one (30000).</summary>
+    [JsonPropertyName("timeoutInMS")]
+    public long? TimeoutInMs { get; init; }
+
+    /// <summary><c>awsSigV4</c> to sign every call (steps, checks, fallback) that gives none of its own with AWS Signature Version 4; default none.</summary>
+    public string? Authentication { get; init; }
 }
 
 /// <summary>One step of an orchestration request.</summary>
@@ -62,6 +73,16 @@ public sealed record OrchestrationTaskRequest
     /// <summary>This step's own fallback, replacing the orchestration's.</summary>
     [JsonPropertyName("fallbackTaskURL")]
     public string? FallbackTaskUrl { get; init; }
+
+    /// <summary>When a failed attempt of this step's call is made again; fields not given take the orchestration's.</summary>
+    public RetryRequest? Retry { get; init; }
+
+    /// <summary>Milliseconds one attempt of this step's call may take, 100 to 900000; default the orchestration's.</summary>
+    [JsonPropertyName("timeoutInMS")]
+    public long? TimeoutInMs { get; init; }
+
+    /// <summary><c>awsSigV4</c> to sign this step's call with AWS Signature Version 4; default the orchestration's.</summary>
+    public string? Authentication { get; init; }
 }
 
 /// <summary>A condition check: passes on a 2xx answer whose body is not the JSON literal <c>false</c>.</summary>
@@ -84,4 +105,14 @@ public sealed record ConditionCheckRequestBody
     /// <summary>Milliseconds after an attempt finished before the next. Default 1000.</summary>
     [JsonPropertyName("retryDelayInMS")]
     public long? RetryDelayInMs { get; init; }
+
+    /// <summary>When a failed attempt of each check call (before it counts as not passed) is made again; fields not given take the orchestration's.</summary>
+    public RetryRequest? Retry { get; init; }
+
+    /// <summary>Milliseconds one attempt of each check call (before it counts as not passed) may take, 100 to 900000; default the orchestration's.</summary>
+    [JsonPropertyName("timeoutInMS")]
+    public long? TimeoutInMs { get; init; }
+
+    /// <summary><c>awsSigV4</c> to sign each check call (before it counts as not passed) with AWS Signature Version 4; default the orchestration's.</summary>
+    public string? Authentication { get; init; }
 }

@@ -25,6 +25,16 @@ public sealed record CreateTaskRequest
 
     /// <summary>Request body to send, as application/json unless the headers set Content-Type; never echoed back.</summary>
     public string? Body { get; init; }
+
+    /// <summary>When failed attempts are made again; fields not given take the configured defaults.</summary>
+    public RetryRequest? Retry { get; init; }
+
+    /// <summary>Milliseconds one attempt may take before it is cancelled and counts as a timeout, 100 to 900000 (15 min). Default 30000.</summary>
+    [JsonPropertyName("timeoutInMS")]
+    public long? TimeoutInMs { get; init; }
+
+    /// <summary><c>awsSigV4</c> to sign the call with AWS Signature Version 4 (Lambda function URLs with AuthType AWS_IAM); default <c>none</c>.</summary>
+    public string? Authentication { get; init; }
 }
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>: a new due time, as a delay from creation or an instant.</summary>
@@ -45,12 +55,16 @@ public sealed record UpdateTaskRequest
 /// <param name="DelayInMs">Milliseconds from creation to the due time.</param>
 /// <param name="CreatedAt">When it was accepted.</param>
 /// <param name="DueAt">When the call is due: it never starts earlier.</param>
-/// <param name="Status">Where it is in its life.</param>
-/// <param name="Attempts">Calls started so far (more than 1 after a crash interrupted a call).</param>
+/// <param name="Status">Where it is in its life; stays Running between a failed attempt and its retry.</param>
+/// <param name="Attempts">Every attempt so far, oldest first (the last 100).</param>
+/// <param name="NextAttemptAt">While a failed attempt waits for its retry: when the next attempt starts.</param>
 /// <param name="StartedAt">When the first call started.</param>
 /// <param name="FinishedAt">When it reached its final status.</param>
 /// <param name="LatenessMs">startedAt - dueAt, in milliseconds.</param>
 /// <param name="Response">What the target answered to the last call.</param>
+/// <param name="Retry">Its retry policy (defaults applied).</param>
+/// <param name="TimeoutInMs">How long one attempt may take.</param>
+/// <param name="Authentication">none, or awsSigV4.</param>
 /// <param name="OrchestrationId">The orchestration that scheduled it (as a step, check or fallback), if any.</param>
 public sealed record TaskResource(
     Guid Id,
@@ -60,13 +74,20 @@ public sealed record TaskResource(
     DateTimeOffset CreatedAt,
     DateTimeOffset DueAt,
     ScheduledTaskStatus Status,
-    int Attempts,
+    IReadOnlyList<TaskAttemptResource> Attempts,
+    DateTimeOffset? NextAttemptAt,
     DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt,
     double? LatenessMs,
     TaskResponseResource? Response,
+    RetryResource Retry,
+    [property: JsonPropertyName("timeoutInMS")] long TimeoutInMs,
+    string Authentication,
     Guid? OrchestrationId)
 {
+    // Tasks stored before delivery policies existed made one attempt with the configured timeout.
+    private static readonly RetryResource SingleAttempt = new(1, 0, 1, 0, 0, []);
+
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static TaskResource From(TaskSnapshot task) => new(
         task.Id,
@@ -76,11 +97,15 @@ public sealed record TaskResource(
         task.CreatedAt,
         task.DueAt,
         task.Status,
-        task.Attempts,
+        task.History?.Select(TaskAttemptResource.From).ToArray() ?? [],
+        task.NextAttemptAt,
         task.StartedAt,
         task.FinishedAt,
         task.StartedAt is { } started ? Math.Round((started - task.DueAt).TotalMilliseconds, 3) : null,
         task.Response is { } r ? new TaskResponseResource(r.StatusCode, r.Body, r.Error) : null,
+        task.Delivery is { } delivery ? RetryResource.From(delivery.Retry) : SingleAttempt,
+        (long)(task.Delivery?.Timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds,
+        DeliveryRequestValidator.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
         task.OrchestrationId);
 }
 

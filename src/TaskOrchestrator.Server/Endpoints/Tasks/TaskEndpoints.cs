@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Hosting;
@@ -40,7 +41,7 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         tasks.MapPut("/{id}/cancel", CancelAsync).WithName("CancelTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Cancel a task")
-            .WithDescription("200 when the task is (now or already) cancelled; 409 once it is running or finished.")
+            .WithDescription("200 when the task is (now or already) cancelled, including while a failed attempt waits for its retry; 409 while an attempt is in flight or once finished.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Move a task's due time")
@@ -50,10 +51,10 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, TimeProvider time)
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time)
     {
         var createdAt = time.GetUtcNow();
-        var errors = TaskRequestValidator.ValidateCreate(request, createdAt, out var dueAt);
+        var errors = TaskRequestValidator.ValidateCreate(request, createdAt, defaults.Policy, out var dueAt, out var delivery);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
@@ -61,7 +62,7 @@ public static class TaskEndpoints
 
         var id = ids.Mint(createdAt);
         var definition = new TaskDefinition(
-            user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt);
+            user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
         var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
         if (result.Outcome != TaskCommandOutcome.Ok)
         {

@@ -1,3 +1,5 @@
+using TaskOrchestrator.Tasks;
+
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
 /// <summary>Checks task requests and turns them into due times; every problem is named by the field it concerns.</summary>
@@ -16,9 +18,11 @@ internal static class TaskRequestValidator
     private const int MaxUrlLength = 2048;
     private const int MaxHeaders = 64;
 
-    public static Dictionary<string, string[]> ValidateCreate(CreateTaskRequest request, DateTimeOffset now, out DateTimeOffset dueAt)
+    public static Dictionary<string, string[]> ValidateCreate(
+        CreateTaskRequest request, DateTimeOffset now, DeliveryPolicy defaults, out DateTimeOffset dueAt, out DeliveryPolicy delivery)
     {
         var errors = new Dictionary<string, string[]>();
+        delivery = DeliveryRequestValidator.Validate(request.Retry, request.TimeoutInMs, request.Authentication, defaults, "", errors);
         ValidateUrl(request.TaskUrl, errors);
         dueAt = ValidateDueTime(request.DelayInMs, request.RunAt, now, now, errors);
 

@@ -53,7 +53,7 @@ public sealed class OrchestrationEndpointsTests(MemoryServerFixture fixture)
     [Fact]
     public async Task Orchestration_ChecksPass_RunsEveryStepAndCompletes()
     {
-        var (first, second, check) = (fixture.Target.UrlFor(), fixture.Target.UrlFor(), fixture.Target.UrlFor("fail-first/1"));
+        var (first, second, check) = (fixture.Target.UrlFor(), fixture.Target.UrlFor(), fixture.Target.UrlFor("pass-after/1"));
         var id = (string)(await OrchestrationApi.CreateAsync(_client, new
         {
             initialDelayInMS = 100,

@@ -40,6 +40,9 @@ internal static class TaskApi
 
     public static DateTimeOffset Instant(JsonNode? node) => node!.GetValue<DateTimeOffset>();
 
+    /// <summary>How many attempts a task resource lists.</summary>
+    public static int AttemptCount(JsonNode task) => task["attempts"]!.AsArray().Count;
+
     public static HttpContent Json(string raw) => new StringContent(raw, System.Text.Encoding.UTF8, "application/json");
 
     public static string Describe(JsonObject problem) => problem.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
