@@ -5,6 +5,9 @@ namespace TaskOrchestrator.Server.Tests;
 /// <summary>One real server process with in-memory storage, trusting <see cref="TestTokens"/>, and a target to call.</summary>
 public sealed class MemoryServerFixture : IAsyncLifetime
 {
+    /// <summary>The key the server signs its calls with.</summary>
+    public const string SigningKey = "memory-server-signing-key-0123456789abcdef";
+
     public ServerProcess Server { get; private set; } = null!;
 
     public RecordingTarget Target { get; private set; } = null!;
@@ -13,6 +16,7 @@ public sealed class MemoryServerFixture : IAsyncLifetime
     {
         Target = await RecordingTarget.StartAsync();
         var settings = ServerSettings.InMemory();
+        settings["TaskOrchestrator:Delivery:Signing:Keys:0"] = SigningKey;
         Server = await ServerProcess.StartAsync(settings);
     }
 

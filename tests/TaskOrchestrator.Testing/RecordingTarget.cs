@@ -72,7 +72,7 @@ public sealed class RecordingTarget : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body));
+        _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body, context.Request.QueryString.Value ?? ""));
 
         var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (segments is ["status", var code, ..])
@@ -128,5 +128,5 @@ public sealed class RecordingTarget : IAsyncDisposable
     }
 }
 
-/// <summary>One call that reached a <see cref="RecordingTarget"/>.</summary>
-public sealed record RecordedCall(DateTimeOffset ArrivedAt, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body);
+/// <summary>One call that reached a <see cref="RecordingTarget"/>; <paramref name="Query"/> is the query string as sent, with its <c>?</c>, or empty.</summary>
+public sealed record RecordedCall(DateTimeOffset ArrivedAt, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, string Query = "");

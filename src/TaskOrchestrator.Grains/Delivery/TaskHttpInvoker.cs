@@ -2,19 +2,21 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
+using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Delivery;
 
 /// <summary>Makes one attempt at a task's HTTP call and reports what happened. Never throws for target failures.</summary>
-public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptions<DeliveryOptions> options, TaskOrchestratorMetrics metrics)
+public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptions<DeliveryOptions> options, TaskOrchestratorMetrics metrics, RequestSigner signer)
 {
     private readonly DeliveryOptions _options = options.Value;
 
     /// <summary>
     /// Makes attempt <paramref name="attempt"/> of task <paramref name="taskId"/>: calls the target once, within the
-    /// task's timeout (<see cref="DeliveryOptions.AttemptTimeout"/> when it has none), with the delivery headers.
+    /// task's timeout (<see cref="DeliveryOptions.AttemptTimeout"/> when it has none), with the delivery headers, signed
+    /// by <see cref="RequestSigner"/>; a call that cannot be signed is not made and fails as <see cref="DeliveryFailure.InvalidRequest"/>.
     /// </summary>
     public async Task<TaskResponse> InvokeAsync(Guid taskId, int attempt, TaskDefinition task, CancellationToken cancellationToken)
     {
@@ -32,6 +34,11 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         try
         {
             using var request = BuildRequest(taskId, attempt, task);
+            if (await signer.SignAsync(request, task.Delivery?.Authentication ?? TargetAuthentication.None, timeout.Token) is { } signingError)
+            {
+                return new TaskResponse(null, null, signingError, DeliveryFailure.InvalidRequest);
+            }
+
             var client = httpClientFactory.CreateClient(DeliveryOptions.HttpClientName);
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var body = await ReadPrefixAsync(response.Content, _options.MaxResponseBodyBytes, timeout.Token);

@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 using TaskOrchestrator.Testing;
@@ -192,6 +193,8 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     private TaskHttpInvoker Invoker(DeliveryOptions? options = null, Func<HttpMessageHandler>? primaryHandler = null)
     {
         var services = new ServiceCollection().AddMetrics();
+        services.AddSingleton(Options.Create(new SigningOptions())).AddSingleton(Options.Create(new AwsSigningOptions())).AddSingleton(TimeProvider.System);
+        services.AddSingleton<AwsRequestSigner>().AddSingleton<RequestSigner>();
         var client = services.AddHttpClient(DeliveryOptions.HttpClientName);
         if (primaryHandler is not null)
         {
@@ -201,7 +204,10 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return new TaskHttpInvoker(
-            provider.GetRequiredService<IHttpClientFactory>(), Options.Create(options ?? new DeliveryOptions()), new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()));
+            provider.GetRequiredService<IHttpClientFactory>(),
+            Options.Create(options ?? new DeliveryOptions()),
+            new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()),
+            provider.GetRequiredService<RequestSigner>());
     }
 
     private static async Task AnswerOnceAsync(TcpListener listener, byte[] rawResponse)
