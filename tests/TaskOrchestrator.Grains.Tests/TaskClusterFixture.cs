@@ -51,7 +51,8 @@ public sealed class TaskClusterFixture : IAsyncLifetime
             silo.AddTaskOrchestratorGrains()
                 .UseInMemoryReminderService()
                 .AddInMemoryTaskStorage()
-                .AddInMemoryOrchestrationStorage();
+                .AddInMemoryOrchestrationStorage()
+                .AddInMemoryIdempotencyStorage();
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

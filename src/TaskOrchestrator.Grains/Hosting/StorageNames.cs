@@ -8,4 +8,7 @@ public static class StorageNames
 
     /// <summary>Orchestration and condition-check grain state (Orleans' own table or memory grain storage).</summary>
     public const string Orchestrations = "orchestrations";
+
+    /// <summary>Idempotency-key claims (Orleans' own table or memory grain storage).</summary>
+    public const string Idempotency = "idempotency";
 }

@@ -23,6 +23,9 @@ public static class TaskOrchestratorSiloExtensions
     /// <summary>The table of orchestration and condition-check grain state (the listing is <see cref="AzureOrchestrationIndex.DefaultTableName"/>).</summary>
     public const string OrchestrationStateTable = "OrchestrationState";
 
+    /// <summary>The table of idempotency-key claims (one row per key used in the last 24 hours).</summary>
+    public const string IdempotencyTable = "IdempotencyKeys";
+
     /// <summary>
     /// Grains, storage, reminders and clustering as configured: Azure Storage from the <c>AzureStorage</c>
     /// connection string, or this process's memory when <c>TaskOrchestrator:Storage:Provider</c> is <c>Memory</c>.
@@ -47,7 +50,8 @@ public static class TaskOrchestratorSiloExtensions
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId)
                 .UseInMemoryReminderService()
                 .AddInMemoryTaskStorage()
-                .AddInMemoryOrchestrationStorage();
+                .AddInMemoryOrchestrationStorage()
+                .AddInMemoryIdempotencyStorage();
             return silo;
         }
 
@@ -75,6 +79,14 @@ public static class TaskOrchestratorSiloExtensions
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.Services.AddSingleton<IOrchestrationIndex>(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
+
+        // Claims are written once and read on repeats only: Orleans' own table storage serves them too.
+        silo.AddAzureTableGrainStorage(StorageNames.Idempotency, o => o.Configure<Serializer>((options, serializer) =>
+        {
+            options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage);
+            options.TableName = IdempotencyTable;
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
         return silo;
     }
 
@@ -86,6 +98,11 @@ public static class TaskOrchestratorSiloExtensions
         silo.Services.AddSingleton<IOrchestrationIndex, InMemoryOrchestrationIndex>();
         return silo;
     }
+
+    /// <summary>Idempotency-key claims in this process's memory: tests and the in-memory mode.</summary>
+    public static ISiloBuilder AddInMemoryIdempotencyStorage(this ISiloBuilder silo) =>
+        silo.AddMemoryGrainStorage(StorageNames.Idempotency, o => o.Configure<Serializer>(
+            (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
 
     /// <summary>The task store (grain state and listings) in this process's memory: tests and the in-memory mode.</summary>
     public static ISiloBuilder AddInMemoryTaskStorage(this ISiloBuilder silo)

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using TaskOrchestrator.Server.Endpoints.Idempotency;
 
 namespace TaskOrchestrator.Server.OpenApi;
 
 /// <summary>
 /// What every operation shares and the generator cannot infer: the bearer requirement on protected routes, the <c>id</c>
-/// path parameter's format, and the response headers (<c>Location</c> on 201, <c>Link</c> on listings, <c>Retry-After</c> on 503).
+/// path parameter's format, and the response headers (<c>Location</c> on 201, <c>Idempotent-Replayed</c> on a create's 200, <c>Link</c> on listings, <c>Retry-After</c> on 503).
 /// </summary>
 internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
 {
@@ -43,6 +44,9 @@ internal sealed class ApiOperationTransformer : IOpenApiOperationTransformer
             {
                 case "201":
                     AddHeader(concrete, "Location", "The new resource's path, e.g. `/tasks/{id}`.");
+                    break;
+                case "200" when operation.OperationId?.StartsWith("Create", StringComparison.Ordinal) == true:
+                    AddHeader(concrete, IdempotentCreation.ReplayedHeader, "`true`: this repeats an earlier request with the same `Idempotency-Key`; the body is the resource as it is now.");
                     break;
                 case "200" when operation.OperationId?.StartsWith("List", StringComparison.Ordinal) == true:
                     AddHeader(concrete, "Link", "`<path?…&after=cursor>; rel=\"next\"` while more items remain; absent on the last page.");

@@ -2,10 +2,12 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
@@ -29,7 +31,7 @@ public static class OrchestrationEndpoints
                 "(the step's own or the default) decides whether the next runs; a check that never passes runs the fallback and fails the " +
                 "orchestration. The older top-level names `conditionCheckTaskURL`, `timeDelayForConditionCheck`, `conditionCheckRetries` and " +
                 "`timeDelayBetweenRetries` are accepted too (never together with `conditionCheck`'s fields).")
-            .ProducesBodyProblems();
+            .ProducesBodyProblems().AcceptsIdempotencyKey();
         group.MapGet("/", ListAsync).WithName("ListOrchestrations")
             .WithSummary("List orchestrations, newest first")
             .WithDescription("Summaries (no steps) of the caller's orchestrations (every owner's for an admin), paged like tasks: follow the `Link` header.")
@@ -53,8 +55,9 @@ public static class OrchestrationEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time)
+    private static async Task<Results<Created<OrchestrationResource>, IdempotentReplay<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time,
+        [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
         var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, defaults.Policy, out var parts);
@@ -64,10 +67,21 @@ public static class OrchestrationEndpoints
         }
 
         // Orchestration ids are version-7 GUIDs like task ids: the listing's keys come from their time.
-        var id = Guid.CreateVersion7(createdAt);
+        var claim = await IdempotentCreation.ClaimAsync(grains, "orchestrations", user.Subject(), idempotencyKey, request, Guid.CreateVersion7(createdAt));
+        if (claim.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var id = claim.Id;
         var definition = new OrchestrationDefinition(
             user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
         var result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
+        if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
+        {
+            return IdempotentCreation.Replayed(OrchestrationResource.From(result.Orchestration!));
+        }
+
         return result.Outcome == TaskCommandOutcome.Ok
             ? TypedResults.Created($"/orchestrations/{id}", OrchestrationResource.From(result.Orchestration!))
             : ProblemFor(id, result);

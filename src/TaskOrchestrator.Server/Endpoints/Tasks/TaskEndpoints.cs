@@ -2,9 +2,11 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
@@ -28,7 +30,7 @@ public static class TaskEndpoints
         tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Schedule a call")
             .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
-            .ProducesBodyProblems();
+            .ProducesBodyProblems().AcceptsIdempotencyKey();
         tasks.MapGet("/", ListAsync).WithName("ListTasks")
             .WithSummary("List tasks, newest first")
             .WithDescription("The caller's tasks (every owner's for an admin), optionally of one status, a page at a time; follow the `Link` header for the next page.")
@@ -50,8 +52,9 @@ public static class TaskEndpoints
         return app;
     }
 
-    private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time)
+    private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
+        [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
         var errors = TaskRequestValidator.ValidateCreate(request, createdAt, defaults.Policy, out var dueAt, out var delivery);
@@ -60,10 +63,21 @@ public static class TaskEndpoints
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
         }
 
-        var id = ids.Mint(createdAt);
+        var claim = await IdempotentCreation.ClaimAsync(grains, "tasks", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
+        if (claim.Problem is { } refused)
+        {
+            return refused;
+        }
+
+        var id = claim.Id;
         var definition = new TaskDefinition(
             user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
         var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+        if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
+        {
+            return IdempotentCreation.Replayed(TaskResource.From(result.Task!));
+        }
+
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
             return ProblemFor(id, result);
