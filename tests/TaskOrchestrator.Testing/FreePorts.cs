@@ -4,9 +4,15 @@ using System.Net.Sockets;
 namespace TaskOrchestrator.Testing;
 
 /// <summary>Finds loopback ports nothing listens on.</summary>
+/// <remarks>
+/// Only below Linux's ephemeral range (32768 and up): a port found free there can be taken by any outgoing
+/// connection (to Azurite, to a target) before the server binds it.
+/// </remarks>
 public static class FreePorts
 {
-    private static int _next = 20000 + (Environment.ProcessId % 200) * 100;
+    private const int First = 20000;
+    private const int Last = 32767;
+    private static int _next = First + (Environment.ProcessId % 120) * 100;
 
     /// <summary>A run of <paramref name="count"/> consecutive free ports on 127.0.0.1.</summary>
     public static int Consecutive(int count)
@@ -14,9 +20,9 @@ public static class FreePorts
         for (var attempt = 0; attempt < 500; attempt++)
         {
             var first = Interlocked.Add(ref _next, count + 1) - count - 1;
-            if (first + count >= 60000)
+            if (first + count > Last)
             {
-                Interlocked.Exchange(ref _next, 20000);
+                Interlocked.Exchange(ref _next, First);
                 continue;
             }
 
