@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
@@ -27,7 +28,7 @@ public static class TaskEndpoints
         tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Schedule a call")
             .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
-            .ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
         tasks.MapGet("/", ListAsync).WithName("ListTasks")
             .WithSummary("List tasks, newest first")
             .WithDescription("The caller's tasks (every owner's for an admin), optionally of one status, a page at a time; follow the `Link` header for the next page.")
@@ -50,13 +51,18 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, TimeProvider time)
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, TimeProvider time, TargetAddressPolicy network)
     {
         var createdAt = time.GetUtcNow();
         var errors = TaskRequestValidator.ValidateCreate(request, createdAt, out var dueAt);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
+        }
+
+        if (TargetUrlGuard.Check(request, network) is { } refused)
+        {
+            return refused;
         }
 
         var id = ids.Mint(createdAt);
