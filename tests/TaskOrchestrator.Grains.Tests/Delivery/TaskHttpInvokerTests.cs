@@ -6,6 +6,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 using TaskOrchestrator.Testing;
@@ -15,6 +16,9 @@ namespace TaskOrchestrator.Grains.Tests.Delivery;
 /// <summary>One attempt against a real HTTP target on 127.0.0.1.</summary>
 public sealed class TaskHttpInvokerTests : IAsyncLifetime
 {
+    private static readonly TargetAddressPolicy LoopbackAllowed =
+        new(Options.Create(new TargetNetworkOptions { AllowedNetworks = [.. TestTokens.LoopbackTargets.Values] }));
+
     private readonly List<ServiceProvider> _providers = [];
     private RecordingTarget _target = null!;
 
@@ -193,10 +197,9 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     {
         var services = new ServiceCollection().AddMetrics();
         var client = services.AddHttpClient(DeliveryOptions.HttpClientName);
-        if (primaryHandler is not null)
-        {
-            client.ConfigurePrimaryHttpMessageHandler(primaryHandler);
-        }
+
+        // Production's handler, with the loopback targets these tests call allowed.
+        client.ConfigurePrimaryHttpMessageHandler(primaryHandler ?? (() => TargetConnector.CreateHandler(LoopbackAllowed)));
 
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
