@@ -47,7 +47,10 @@ public sealed class TargetNetworkOptions : IValidatableObject
             return true;
         }
 
-        return IPNetwork.TryParse(text, out network);
+        // Strict: 10.1.0.1/16 is more likely a typo than a way of writing 10.1.0.0/16, so it is refused rather than masked.
+        return IPNetwork.TryParse(text, out network)
+            && IPAddress.TryParse(text.AsSpan(0, text.IndexOf('/', StringComparison.Ordinal)), out var written)
+            && written.Equals(network.BaseAddress);
     }
 
     /// <inheritdoc />
