@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
@@ -53,6 +54,9 @@ public sealed class TaskClusterFixture : IAsyncLifetime
                 .AddInMemoryTaskStorage()
                 .AddInMemoryOrchestrationStorage()
                 .AddInMemoryIdempotencyStorage();
+
+            // The target is on loopback, which the network policy blocks unless allowed.
+            silo.Services.Configure<TargetNetworkOptions>(o => o.AllowedNetworks = [.. TestTokens.LoopbackTargets.Values]);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

@@ -16,8 +16,18 @@ public static class TestTokens
 
     private static readonly byte[] SigningKey = RandomNumberGenerator.GetBytes(32);
 
-    /// <summary>Configuration that makes a server accept tokens from <see cref="Create"/>.</summary>
-    public static IReadOnlyDictionary<string, string> ServerSettings { get; } = new Dictionary<string, string>
+    /// <summary>The settings that let a server call targets on loopback (<see cref="RecordingTarget"/>), which its network policy blocks by default.</summary>
+    public static IReadOnlyDictionary<string, string> LoopbackTargets { get; } = new Dictionary<string, string>
+    {
+        ["TaskOrchestrator:Delivery:Network:AllowedNetworks:0"] = "127.0.0.0/8",
+        ["TaskOrchestrator:Delivery:Network:AllowedNetworks:1"] = "::1/128",
+    };
+
+    /// <summary>
+    /// Configuration every test server starts from: it accepts tokens from <see cref="Create"/> and may call targets on
+    /// loopback (<see cref="LoopbackTargets"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ServerSettings { get; } = new Dictionary<string, string>(LoopbackTargets)
     {
         ["Authentication:Schemes:Bearer:ValidIssuer"] = Issuer,
         ["Authentication:Schemes:Bearer:ValidAudiences:0"] = Audience,

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery.Signing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 
@@ -47,6 +48,10 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new TaskResponse(null, null, $"No response within {limit.TotalMilliseconds:0} ms (the attempt's timeout).", DeliveryFailure.Timeout);
+        }
+        catch (HttpRequestException e) when (e.InnerException is BlockedTargetException blocked)
+        {
+            return new TaskResponse(null, null, blocked.Message, DeliveryFailure.Blocked);
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {

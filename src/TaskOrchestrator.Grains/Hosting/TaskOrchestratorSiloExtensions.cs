@@ -11,6 +11,7 @@ using Orleans.Storage;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -122,11 +123,15 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TargetNetworkOptions>().BindConfiguration(TargetNetworkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<TargetAddressPolicy>();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
             {
                 // Each attempt enforces its own timeout; this one must not cut it short.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
+            // The SSRF guard: each connection goes only to an address the network policy allows; no redirects, no proxy.
+            .ConfigurePrimaryHttpMessageHandler(sp => TargetConnector.CreateHandler(sp.GetRequiredService<TargetAddressPolicy>()))
             // A task's headers may carry the target's credentials: never log their values (Trace-level header logging).
             .RedactLoggedHeaders(_ => true);
         services.AddMetrics();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 using TaskOrchestrator.Testing;
@@ -16,6 +17,9 @@ namespace TaskOrchestrator.Grains.Tests.Delivery;
 /// <summary>One attempt against a real HTTP target on 127.0.0.1.</summary>
 public sealed class TaskHttpInvokerTests : IAsyncLifetime
 {
+    private static readonly TargetAddressPolicy LoopbackAllowed =
+        new(Options.Create(new TargetNetworkOptions { AllowedNetworks = [.. TestTokens.LoopbackTargets.Values] }));
+
     private readonly List<ServiceProvider> _providers = [];
     private RecordingTarget _target = null!;
 
@@ -196,10 +200,9 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
         services.AddSingleton(Options.Create(new SigningOptions())).AddSingleton(Options.Create(new AwsSigningOptions())).AddSingleton(TimeProvider.System);
         services.AddSingleton<AwsRequestSigner>().AddSingleton<RequestSigner>();
         var client = services.AddHttpClient(DeliveryOptions.HttpClientName);
-        if (primaryHandler is not null)
-        {
-            client.ConfigurePrimaryHttpMessageHandler(primaryHandler);
-        }
+
+        // Production's handler, with the loopback targets these tests call allowed.
+        client.ConfigurePrimaryHttpMessageHandler(primaryHandler ?? (() => TargetConnector.CreateHandler(LoopbackAllowed)));
 
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);

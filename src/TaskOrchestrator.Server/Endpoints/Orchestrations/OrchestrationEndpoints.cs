@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
@@ -31,7 +32,7 @@ public static class OrchestrationEndpoints
                 "(the step's own or the default) decides whether the next runs; a check that never passes runs the fallback and fails the " +
                 "orchestration. The older top-level names `conditionCheckTaskURL`, `timeDelayForConditionCheck`, `conditionCheckRetries` and " +
                 "`timeDelayBetweenRetries` are accepted too (never together with `conditionCheck`'s fields).")
-            .ProducesBodyProblems().AcceptsIdempotencyKey();
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems().AcceptsIdempotencyKey();
         group.MapGet("/", ListAsync).WithName("ListOrchestrations")
             .WithSummary("List orchestrations, newest first")
             .WithDescription("Summaries (no steps) of the caller's orchestrations (every owner's for an admin), paged like tasks: follow the `Link` header.")
@@ -51,12 +52,13 @@ public static class OrchestrationEndpoints
             .WithDescription(
                 "A new `initialDelayInMS` (counted from creation) and/or a new definition (`tasks`, `conditionCheck`, `fallbackTaskURL`); " +
                 "fields left out are kept. Only while Scheduled: 409 after.")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
         return app;
     }
 
     private static async Task<Results<Created<OrchestrationResource>, IdempotentReplay<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time,
+        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -64,6 +66,11 @@ public static class OrchestrationEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
+        }
+
+        if (TargetUrlGuard.Check(request, network) is { } blocked)
+        {
+            return blocked;
         }
 
         // Orchestration ids are version-7 GUIDs like task ids: the listing's keys come from their time.
@@ -158,7 +165,7 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time)
+        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network)
     {
         var (found, problem) = await FindAsync(id, user, grains);
         if (found is null)
@@ -175,6 +182,11 @@ public static class OrchestrationEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The change is not valid");
+        }
+
+        if (TargetUrlGuard.Check(request, network) is { } refused)
+        {
+            return refused;
         }
 
         // Like a task's PATCH, the delay counts from creation; a start already past means "start now".

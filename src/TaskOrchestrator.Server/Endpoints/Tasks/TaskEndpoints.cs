@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Network;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Hosting;
@@ -30,7 +31,7 @@ public static class TaskEndpoints
         tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Schedule a call")
             .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
-            .ProducesBodyProblems().AcceptsIdempotencyKey();
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems().AcceptsIdempotencyKey();
         tasks.MapGet("/", ListAsync).WithName("ListTasks")
             .WithSummary("List tasks, newest first")
             .WithDescription("The caller's tasks (every owner's for an admin), optionally of one status, a page at a time; follow the `Link` header for the next page.")
@@ -53,7 +54,7 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
+        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -61,6 +62,11 @@ public static class TaskEndpoints
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
+        }
+
+        if (TargetUrlGuard.Check(request, network) is { } blocked)
+        {
+            return blocked;
         }
 
         var claim = await IdempotentCreation.ClaimAsync(grains, "tasks", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));

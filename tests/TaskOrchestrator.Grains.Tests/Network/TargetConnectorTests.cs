@@ -1,0 +1,126 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Delivery.Signing;
+using TaskOrchestrator.Network;
+using TaskOrchestrator.Tasks;
+using TaskOrchestrator.Telemetry;
+using TaskOrchestrator.Testing;
+
+namespace TaskOrchestrator.Grains.Tests.Network;
+
+/// <summary>The delivery client as production builds it, calling a real target on 127.0.0.1 by name and by address.</summary>
+public sealed class TargetConnectorTests : IAsyncLifetime
+{
+    private readonly List<ServiceProvider> _providers = [];
+    private RecordingTarget _target = null!;
+
+    public async Task InitializeAsync() => _target = await RecordingTarget.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
+        await _target.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task InvokeAsync_HostResolvingToLoopback_FailsBlockedWithoutCalling()
+    {
+        var url = LocalhostUrl();
+
+        var response = await Invoker(new TargetNetworkOptions()).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+
+        Assert.Null(response.StatusCode);
+        Assert.Equal(DeliveryFailure.Blocked, response.Failure);
+        Assert.StartsWith("Refused to connect to localhost: it resolves ", response.Error, StringComparison.Ordinal);
+        Assert.Contains("a loopback address", response.Error, StringComparison.Ordinal);
+        Assert.Contains("(allow it under TaskOrchestrator:Delivery:Network)", response.Error, StringComparison.Ordinal);
+        Assert.Empty(_target.CallsTo(url));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_LiteralLoopback_FailsBlockedWithoutCalling()
+    {
+        var url = _target.UrlFor("ok");
+
+        var response = await Invoker(new TargetNetworkOptions()).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+
+        Assert.Equal(DeliveryFailure.Blocked, response.Failure);
+        Assert.Equal(
+            "Refused to connect to 127.0.0.1: it is a loopback address, which the network policy blocks (allow it under TaskOrchestrator:Delivery:Network).",
+            response.Error);
+        Assert.Empty(_target.CallsTo(url));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_HostAllowed_Calls()
+    {
+        var url = LocalhostUrl();
+
+        var response = await Invoker(new TargetNetworkOptions { AllowedHosts = ["localhost"] }).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(_target.CallsTo(url));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_NetworkAllowed_Calls()
+    {
+        var url = LocalhostUrl();
+
+        var response = await Invoker(new TargetNetworkOptions { AllowedNetworks = ["127.0.0.0/8"] }).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(_target.CallsTo(url));
+    }
+
+    [Fact]
+    public async Task InvokeAsync_Redirect_IsTheOutcomeAndNotFollowed()
+    {
+        // A target that redirects to the metadata address: the 302 is the answer, the redirect is never followed.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var answered = AnswerOnceAsync(listener, "HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data\r\nContent-Length: 0\r\n\r\n"u8.ToArray());
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/redirect";
+
+        var response = await Invoker(new TargetNetworkOptions { AllowedNetworks = ["127.0.0.0/8"] }).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+        await answered;
+
+        Assert.Equal(302, response.StatusCode);
+        Assert.Null(response.Failure);
+    }
+
+    private string LocalhostUrl() => new UriBuilder(_target.UrlFor("ok")) { Host = "localhost" }.Uri.ToString();
+
+    private static TaskDefinition Definition(string url) => new("tester", url, "GET", null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private TaskHttpInvoker Invoker(TargetNetworkOptions network)
+    {
+        var services = new ServiceCollection().AddMetrics();
+        services.AddSingleton(Options.Create(new SigningOptions())).AddSingleton(Options.Create(new AwsSigningOptions())).AddSingleton(TimeProvider.System);
+        services.AddSingleton<AwsRequestSigner>().AddSingleton<RequestSigner>();
+        var policy = new TargetAddressPolicy(Options.Create(network));
+        services.AddHttpClient(DeliveryOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => TargetConnector.CreateHandler(policy));
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return new TaskHttpInvoker(
+            provider.GetRequiredService<IHttpClientFactory>(), Options.Create(new DeliveryOptions()), new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()),
+            provider.GetRequiredService<RequestSigner>());
+    }
+
+    private static async Task AnswerOnceAsync(TcpListener listener, byte[] rawResponse)
+    {
+        using var connection = await listener.AcceptTcpClientAsync();
+        var stream = connection.GetStream();
+        var buffer = new byte[4096];
+        _ = await stream.ReadAsync(buffer);
+        await stream.WriteAsync(rawResponse);
+    }
+}
