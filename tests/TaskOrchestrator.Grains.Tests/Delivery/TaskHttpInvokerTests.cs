@@ -17,20 +17,14 @@ namespace TaskOrchestrator.Grains.Tests.Delivery;
 /// <summary>One attempt against a real HTTP target on 127.0.0.1.</summary>
 public sealed class TaskHttpInvokerTests : IAsyncLifetime
 {
-    private static readonly TargetAddressPolicy LoopbackAllowed =
-        new(Options.Create(new TargetNetworkOptions { AllowedNetworks = [.. TestTokens.LoopbackTargets.Values] }));
-
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly TestInvokers _invokers = new();
     private RecordingTarget _target = null!;
 
     public async Task InitializeAsync() => _target = await RecordingTarget.StartAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var provider in _providers)
-        {
-            await provider.DisposeAsync();
-        }
+        await _invokers.DisposeAsync();
 
         await _target.DisposeAsync();
     }
@@ -194,24 +188,8 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     private static TaskDefinition Definition(string url, string method = "POST", IReadOnlyDictionary<string, string>? headers = null, string? body = null) =>
         new("tester", url, method, headers, body, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
-    private TaskHttpInvoker Invoker(DeliveryOptions? options = null, Func<HttpMessageHandler>? primaryHandler = null)
-    {
-        var services = new ServiceCollection().AddMetrics();
-        services.AddSingleton(Options.Create(new SigningOptions())).AddSingleton(Options.Create(new AwsSigningOptions())).AddSingleton(TimeProvider.System);
-        services.AddSingleton<AwsRequestSigner>().AddSingleton<RequestSigner>();
-        var client = services.AddHttpClient(DeliveryOptions.HttpClientName);
-
-        // Production's handler, with the loopback targets these tests call allowed.
-        client.ConfigurePrimaryHttpMessageHandler(primaryHandler ?? (() => TargetConnector.CreateHandler(LoopbackAllowed)));
-
-        var provider = services.BuildServiceProvider();
-        _providers.Add(provider);
-        return new TaskHttpInvoker(
-            provider.GetRequiredService<IHttpClientFactory>(),
-            Options.Create(options ?? new DeliveryOptions()),
-            new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()),
-            provider.GetRequiredService<RequestSigner>());
-    }
+    private TaskHttpInvoker Invoker(DeliveryOptions? options = null, Func<HttpMessageHandler>? primaryHandler = null) =>
+        _invokers.Create(options, primaryHandler: primaryHandler);
 
     private static async Task AnswerOnceAsync(TcpListener listener, byte[] rawResponse)
     {

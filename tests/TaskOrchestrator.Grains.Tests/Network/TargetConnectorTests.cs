@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
+using TaskOrchestrator.Grains.Tests.Delivery;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -15,17 +16,14 @@ namespace TaskOrchestrator.Grains.Tests.Network;
 /// <summary>The delivery client as production builds it, calling a real target on 127.0.0.1 by name and by address.</summary>
 public sealed class TargetConnectorTests : IAsyncLifetime
 {
-    private readonly List<ServiceProvider> _providers = [];
+    private readonly TestInvokers _invokers = new();
     private RecordingTarget _target = null!;
 
     public async Task InitializeAsync() => _target = await RecordingTarget.StartAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (var provider in _providers)
-        {
-            await provider.DisposeAsync();
-        }
+        await _invokers.DisposeAsync();
 
         await _target.DisposeAsync();
     }
@@ -101,19 +99,7 @@ public sealed class TargetConnectorTests : IAsyncLifetime
 
     private static TaskDefinition Definition(string url) => new("tester", url, "GET", null, null, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
 
-    private TaskHttpInvoker Invoker(TargetNetworkOptions network)
-    {
-        var services = new ServiceCollection().AddMetrics();
-        services.AddSingleton(Options.Create(new SigningOptions())).AddSingleton(Options.Create(new AwsSigningOptions())).AddSingleton(TimeProvider.System);
-        services.AddSingleton<AwsRequestSigner>().AddSingleton<RequestSigner>();
-        var policy = new TargetAddressPolicy(Options.Create(network));
-        services.AddHttpClient(DeliveryOptions.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => TargetConnector.CreateHandler(policy));
-        var provider = services.BuildServiceProvider();
-        _providers.Add(provider);
-        return new TaskHttpInvoker(
-            provider.GetRequiredService<IHttpClientFactory>(), Options.Create(new DeliveryOptions()), new TaskOrchestratorMetrics(provider.GetRequiredService<IMeterFactory>()),
-            provider.GetRequiredService<RequestSigner>());
-    }
+    private TaskHttpInvoker Invoker(TargetNetworkOptions network) => _invokers.Create(network: network);
 
     private static async Task AnswerOnceAsync(TcpListener listener, byte[] rawResponse)
     {

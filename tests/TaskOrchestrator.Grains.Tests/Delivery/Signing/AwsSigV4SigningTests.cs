@@ -25,7 +25,7 @@ public sealed class AwsSigV4SigningTests : IAsyncLifetime
 
     private static readonly DateTimeOffset SignedAt = new(2026, 11, 5, 10, 30, 15, TimeSpan.Zero);
 
-    private readonly SignedInvokers _invokers = new();
+    private readonly TestInvokers _invokers = new();
     private RecordingTarget _target = null!;
 
     public async Task InitializeAsync() => _target = await RecordingTarget.StartAsync();
@@ -94,7 +94,7 @@ public sealed class AwsSigV4SigningTests : IAsyncLifetime
         var options = Aws();
         options.Region = null;
 
-        var response = await _invokers.Create(new SigningOptions(), options, new FakeTimeProvider(SignedAt))
+        var response = await _invokers.Create(signing: new SigningOptions(), aws: options, time: new FakeTimeProvider(SignedAt))
             .InvokeAsync(Guid.NewGuid(), 1, SigV4Task(url, null, "{}"), CancellationToken.None);
 
         Assert.Null(response.StatusCode);
@@ -149,7 +149,7 @@ public sealed class AwsSigV4SigningTests : IAsyncLifetime
     private async Task<RecordedCall> SendAsync(AwsSigningOptions aws, TaskDefinition task)
     {
         var signing = new SigningOptions { Keys = { "current-key-0123456789abcdefghijklmnopqrstuvwxyz" } };
-        var response = await _invokers.Create(signing, aws, new FakeTimeProvider(SignedAt)).InvokeAsync(Guid.NewGuid(), 1, task, CancellationToken.None);
+        var response = await _invokers.Create(signing: signing, aws: aws, time: new FakeTimeProvider(SignedAt)).InvokeAsync(Guid.NewGuid(), 1, task, CancellationToken.None);
         Assert.True(response.StatusCode == 200, $"Expected 200 from the target, got {response.StatusCode}: {response.Error}");
         return Assert.Single(_target.CallsTo(task.Url));
     }

@@ -17,7 +17,7 @@ public sealed class DeliverySignatureTests : IAsyncLifetime
     private const string CurrentKey = "current-key-0123456789abcdefghijklmnopqrstuvwxyz";
     private const string NextKey = "next-key-ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210";
 
-    private readonly SignedInvokers _invokers = new();
+    private readonly TestInvokers _invokers = new();
     private RecordingTarget _target = null!;
 
     public async Task InitializeAsync() => _target = await RecordingTarget.StartAsync();
@@ -162,7 +162,7 @@ public sealed class DeliverySignatureTests : IAsyncLifetime
 
     private async Task<RecordedCall> SendAsync(SigningOptions signing, TaskDefinition task, TimeProvider? time = null, Guid? taskId = null, int attempt = 1)
     {
-        var response = await _invokers.Create(signing, time: time).InvokeAsync(taskId ?? Guid.NewGuid(), attempt, task, CancellationToken.None);
+        var response = await _invokers.Create(signing: signing, time: time).InvokeAsync(taskId ?? Guid.NewGuid(), attempt, task, CancellationToken.None);
         Assert.Equal(200, response.StatusCode);
         return Assert.Single(_target.CallsTo(task.Url));
     }
