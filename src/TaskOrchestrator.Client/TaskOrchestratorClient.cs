@@ -28,7 +28,7 @@ public sealed partial class TaskOrchestratorClient(HttpClient http) : ITaskOrche
         }
 
         var body = new CreateTaskBody(url, options.Delay, options.RunAt, options.Method, options.Headers, options.Body, options.Retry, options.Timeout);
-        return _api.SendAsync<ScheduledTask>(HttpMethod.Post, "tasks", body, cancellationToken);
+        return _api.SendAsync<ScheduledTask>(HttpMethod.Post, "tasks", body, cancellationToken, options.IdempotencyKey);
     }
 
     /// <inheritdoc />

@@ -35,6 +35,28 @@ public sealed class TaskOrchestratorClientTests(ClientServerFixture fixture)
     }
 
     [Fact]
+    public async Task ScheduleAsync_SameIdempotencyKeyTwice_ReturnsTheSameTaskWithItsRetryPolicy()
+    {
+        var url = new Uri(fixture.Target.UrlFor("fail-first/1"));
+        var options = new ScheduleOptions
+        {
+            Delay = TimeSpan.FromMilliseconds(100),
+            IdempotencyKey = $"order-{Guid.NewGuid():N}",
+            Retry = new RetrySettings { MaxAttempts = 2, InitialDelay = TimeSpan.FromMilliseconds(100) },
+            Timeout = TimeSpan.FromSeconds(5),
+        };
+
+        var first = await _client.ScheduleAsync(url, options);
+        var again = await _client.ScheduleAsync(url, options);
+
+        Assert.Equal(first.Id, again.Id);
+        await Poll.UntilAsync(async () => await _client.GetStatusAsync(first.Id) == ScheduledTaskStatus.Completed, Timeout, "the task to complete on its retry");
+        var done = await _client.GetAsync(first.Id);
+        Assert.Equal([500, 200], done.Attempts.Select(a => a.StatusCode));
+        Assert.Equal(2, fixture.Target.CallsTo(url.ToString()).Count);
+    }
+
+    [Fact]
     public async Task ScheduleAsync_WithOptions_SendsMethodHeadersAndBodyAtRunAt()
     {
         var url = new Uri(fixture.Target.UrlFor());

@@ -12,9 +12,14 @@ internal sealed class ApiConnection(HttpClient http)
     /// <summary>The largest page the service returns.</summary>
     public const int MaxPageSize = 1000;
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, ClientJsonContext.Default.GetTypeInfo(body.GetType())!);

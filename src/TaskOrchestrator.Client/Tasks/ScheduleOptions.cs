@@ -21,6 +21,12 @@ public sealed record ScheduleOptions
     /// <summary>When failed attempts are made again; null for the service's configured default policy.</summary>
     public RetrySettings? Retry { get; init; }
 
+    /// <summary>
+    /// Sent as the <c>Idempotency-Key</c> header: repeating the call with the same key (and the same options) within 24 hours
+    /// returns the task the first call created instead of scheduling another, so a call whose answer was lost can be retried safely.
+    /// </summary>
+    public string? IdempotencyKey { get; init; }
+
     /// <summary>How long one attempt may take (100 ms to 15 minutes); null for the service's default (30 s).</summary>
     public TimeSpan? Timeout { get; init; }
 }
