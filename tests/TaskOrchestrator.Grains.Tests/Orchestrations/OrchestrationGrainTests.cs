@@ -127,7 +127,7 @@ public sealed class OrchestrationGrainTests(TaskClusterFixture fixture)
     [Fact]
     public async Task Cancel_WhileRunning_LetsTheCallFinishAndRunsNoFurtherStep()
     {
-        var (slow, next) = (fixture.Target.UrlFor("slow/600"), fixture.Target.UrlFor());
+        var (slow, next) = (fixture.Target.UrlFor("slow/3000"), fixture.Target.UrlFor());
         var grain = fixture.NewOrchestration();
         await grain.CreateOkAsync(Define(TestTasks.In(50), [slow, next]));
         await fixture.Target.WaitForCallsAsync(slow);
@@ -185,7 +185,7 @@ public sealed class OrchestrationGrainTests(TaskClusterFixture fixture)
     [Fact]
     public async Task Modify_AfterStart_Conflicts()
     {
-        var slow = fixture.Target.UrlFor("slow/500");
+        var slow = fixture.Target.UrlFor("slow/3000"); // long enough that the modify lands while it runs, even on a loaded machine
         var grain = fixture.NewOrchestration();
         await grain.CreateOkAsync(Define(TestTasks.In(50), [slow, fixture.Target.UrlFor()]));
         await fixture.Target.WaitForCallsAsync(slow);
