@@ -12,7 +12,10 @@ namespace TaskOrchestrator.Storage;
 /// </summary>
 public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter minter) : IGrainStorage, ITaskIndex
 {
-    private readonly SortedList<string, (TaskRow Row, string ETag)> _rows = new(StringComparer.Ordinal);
+    // Row keys sort newest first (they invert the id's time); kept in the opposite order here, so that a new task's row
+    // is appended at the end instead of shifting every row already stored, and listings walk from the end.
+    private static readonly Comparer<string> OldestFirst = Comparer<string>.Create((a, b) => string.CompareOrdinal(b, a));
+    private readonly SortedList<string, (TaskRow Row, string ETag)> _rows = new(OldestFirst);
     private readonly Lock _lock = new();
     private long _version;
 
@@ -76,8 +79,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
         var items = new List<Tasks.TaskSnapshot>(query.Limit);
         lock (_lock)
         {
-            var start = query.After is null ? 0 : FirstIndexAfter(query.After);
-            for (var i = start; i < _rows.Count; i++)
+            var start = query.After is null ? _rows.Count - 1 : LastIndexAfter(query.After);
+            for (var i = start; i >= 0; i--)
             {
                 var row = _rows.Values[i].Row;
                 if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s))
@@ -106,13 +109,14 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
         }
     }
 
-    private int FirstIndexAfter(string cursor)
+    // The index of the newest row listed after the cursor (row keys greater than it), or -1 for none.
+    private int LastIndexAfter(string cursor)
     {
         int lo = 0, hi = _rows.Count;
         while (lo < hi)
         {
             var mid = (lo + hi) / 2;
-            if (string.CompareOrdinal(_rows.Keys[mid], cursor) <= 0)
+            if (string.CompareOrdinal(_rows.Keys[mid], cursor) > 0)
             {
                 lo = mid + 1;
             }
@@ -122,6 +126,6 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
             }
         }
 
-        return lo;
+        return lo - 1;
     }
 }
