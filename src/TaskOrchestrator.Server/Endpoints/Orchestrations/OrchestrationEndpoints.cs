@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +11,6 @@ using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
-using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
@@ -102,35 +100,14 @@ public static class OrchestrationEndpoints
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
     {
-        OrchestrationStatus? statusFilter = null;
-        if (status is not null)
+        var (listing, problem) = ListingRequest<OrchestrationStatus>.Parse(status, limit, after);
+        if (listing is null)
         {
-            if (!Enum.TryParse<OrchestrationStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
-            {
-                return BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<OrchestrationStatus>())}.");
-            }
-
-            statusFilter = parsed;
+            return problem!;
         }
 
-        var pageSize = TaskEndpoints.DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > TaskEndpoints.MaxPageSize))
-        {
-            return BadRequest($"limit must be a whole number from 1 to {TaskEndpoints.MaxPageSize}.");
-        }
-
-        if (after is not null && !TaskKeys.IsValidCursor(after))
-        {
-            return BadRequest("after is not a cursor this API returned; use the Link header of the previous page.");
-        }
-
-        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), statusFilter, pageSize, after));
-        if (page.Next is { } next)
-        {
-            var query = $"?{(statusFilter is null ? "" : $"status={statusFilter}&")}limit={pageSize}&after={next}";
-            context.Response.Headers.Link = $"</orchestrations{query}>; rel=\"next\"";
-        }
-
+        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After));
+        listing.LinkNextPage(context, "/orchestrations", page.Next);
         return TypedResults.Ok(page.Items.Select(OrchestrationSummaryResource.From).ToArray());
     }
 

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -18,12 +17,6 @@ namespace TaskOrchestrator.Server.Endpoints.Tasks;
 /// <summary>The <c>/tasks</c> routes.</summary>
 public static class TaskEndpoints
 {
-    /// <summary>Page size of a listing unless <c>limit</c> says otherwise.</summary>
-    public const int DefaultPageSize = 100;
-
-    /// <summary>Largest page a listing returns.</summary>
-    public const int MaxPageSize = 1000;
-
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
@@ -100,35 +93,14 @@ public static class TaskEndpoints
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
     {
-        ScheduledTaskStatus? statusFilter = null;
-        if (status is not null)
+        var (listing, problem) = ListingRequest<ScheduledTaskStatus>.Parse(status, limit, after);
+        if (listing is null)
         {
-            if (!Enum.TryParse<ScheduledTaskStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
-            {
-                return BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<ScheduledTaskStatus>())}.");
-            }
-
-            statusFilter = parsed;
+            return problem!;
         }
 
-        var pageSize = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
-        {
-            return BadRequest($"limit must be a whole number from 1 to {MaxPageSize}.");
-        }
-
-        if (after is not null && !TaskKeys.IsValidCursor(after))
-        {
-            return BadRequest("after is not a cursor this API returned; use the Link header of the previous page.");
-        }
-
-        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), statusFilter, pageSize, after));
-        if (page.Next is { } next)
-        {
-            var query = $"?{(statusFilter is null ? "" : $"status={statusFilter}&")}limit={pageSize}&after={next}";
-            context.Response.Headers.Link = $"</tasks{query}>; rel=\"next\"";
-        }
-
+        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After));
+        listing.LinkNextPage(context, "/tasks", page.Next);
         return TypedResults.Ok(page.Items.Select(TaskResource.From).ToArray());
     }
 

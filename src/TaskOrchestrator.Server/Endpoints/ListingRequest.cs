@@ -1,0 +1,64 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Storage;
+
+namespace TaskOrchestrator.Server.Endpoints;
+
+/// <summary>
+/// The query of a listing route (<c>status</c>, <c>limit</c>, <c>after</c>), checked, and the <c>Link: rel="next"</c>
+/// header of its answer: one implementation for <c>GET /tasks</c> and <c>GET /orchestrations</c>.
+/// </summary>
+/// <typeparam name="TStatus">The status enum the listing filters by.</typeparam>
+/// <param name="Status">Only items of this status; null for all.</param>
+/// <param name="PageSize">How many items a page holds.</param>
+/// <param name="After">The cursor the page starts after; null for the first page.</param>
+internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, string? After)
+    where TStatus : struct, Enum
+{
+    /// <summary>Page size of a listing unless <c>limit</c> says otherwise.</summary>
+    public const int DefaultPageSize = 100;
+
+    /// <summary>Largest page a listing returns.</summary>
+    public const int MaxPageSize = 1000;
+
+    /// <summary>The checked query, or a 400 ProblemDetails naming what is wrong with it.</summary>
+    public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(string? status, string? limit, string? after)
+    {
+        TStatus? statusFilter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<TStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
+            {
+                return (null, BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<TStatus>())}."));
+            }
+
+            statusFilter = parsed;
+        }
+
+        var pageSize = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
+        {
+            return (null, BadRequest($"limit must be a whole number from 1 to {MaxPageSize}."));
+        }
+
+        if (after is not null && !TaskKeys.IsValidCursor(after))
+        {
+            return (null, BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
+        }
+
+        return (new ListingRequest<TStatus>(statusFilter, pageSize, after), null);
+    }
+
+    /// <summary>Points the answer's <c>Link</c> header at the page after <paramref name="next"/> of the listing at <paramref name="path"/>.</summary>
+    public void LinkNextPage(HttpContext context, string path, string? next)
+    {
+        if (next is not null)
+        {
+            var query = $"?{(Status is null ? "" : $"status={Status}&")}limit={PageSize}&after={next}";
+            context.Response.Headers.Link = $"<{path}{query}>; rel=\"next\"";
+        }
+    }
+
+    private static ProblemHttpResult BadRequest(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
+}
