@@ -234,6 +234,9 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
             .Select(k => $"{k.Kind} {k.Calls / (double)Math.Max(1, tasks):0.00}");
         output.WriteLine($"  storage calls/task by kind: {string.Join(", ", kinds)}");
         output.WriteLine($"  dispatcher hand-overs: on time {(long)after["dispatchedOnTime"]! - (long)before["dispatchedOnTime"]!}, late {(long)after["dispatchedLate"]! - (long)before["dispatchedLate"]!}");
+        var collections = (int)after["garbageCollections"]! - (int)before["garbageCollections"]!;
+        var pauseMs = (double)after["gcPauseMs"]! - (double)before["gcPauseMs"]!;
+        output.WriteLine($"  server GC: {((long)after["allocatedBytes"]! - (long)before["allocatedBytes"]!) / 1024.0 / Math.Max(1, tasks):0} KiB allocated/task, {collections} collections, paused {pauseMs:0} ms in all ({pauseMs / Math.Max(1, collections):0.0} ms each)");
         return ((long)after["storageCalls"]! - (long)before["storageCalls"]!) / (double)Math.Max(1, tasks);
     }
 

@@ -16,7 +16,7 @@ public static class AdminEndpoints
     {
         var admin = app.MapGroup("/admin").RequireAuthorization(AuthExtensions.AdminPolicy).WithTags("Admin").ProducesProtectedRouteProblems();
         admin.MapGet("/stats", GetStatsAsync).WithName("GetStats")
-            .WithSummary("This node's storage calls, activations, dispatcher counts and memory")
+            .WithSummary("This node's storage calls, activations, dispatcher counts, memory and garbage collections")
             .WithDescription("`?gc=true` runs a full garbage collection first, so managed memory is what is really held.");
         admin.MapGet("/routes", GetRoutes).WithName("GetRoutes")
             .WithSummary("Every route this node serves")
@@ -50,7 +50,8 @@ public static class AdminEndpoints
         using var process = Process.GetCurrentProcess();
         var counter = StorageCallCounter.Instance;
         return TypedResults.Ok(new NodeStats(
-            counter.Total, counter.Snapshot(), activations, dispatcher.OnTimeHandOvers, dispatcher.LateHandOvers, GC.GetTotalMemory(false), process.WorkingSet64));
+            counter.Total, counter.Snapshot(), activations, dispatcher.OnTimeHandOvers, dispatcher.LateHandOvers, GC.GetTotalMemory(false), process.WorkingSet64,
+            GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds));
     }
 }
 
@@ -62,6 +63,9 @@ public static class AdminEndpoints
 /// <param name="DispatchedLate">Calls handed over when already due (started late).</param>
 /// <param name="ManagedMemoryBytes">The managed heap's size.</param>
 /// <param name="WorkingSetBytes">The process's working set.</param>
+/// <param name="AllocatedBytes">Managed memory this process has allocated since it started.</param>
+/// <param name="GarbageCollections">Garbage collections since it started (of any generation).</param>
+/// <param name="GcPauseMs">Time its threads were paused for garbage collection since it started: the pauses delay everything, due calls included.</param>
 public sealed record NodeStats(
     long StorageCalls,
     IReadOnlyDictionary<string, long> StorageCallsByKind,
@@ -69,4 +73,7 @@ public sealed record NodeStats(
     long DispatchedOnTime,
     long DispatchedLate,
     long ManagedMemoryBytes,
-    long WorkingSetBytes);
+    long WorkingSetBytes,
+    long AllocatedBytes,
+    int GarbageCollections,
+    double GcPauseMs);
