@@ -132,8 +132,9 @@ public static class TaskOrchestratorSiloExtensions
             })
             // The SSRF guard: each connection goes only to an address the network policy allows; no redirects, no proxy.
             .ConfigurePrimaryHttpMessageHandler(sp => TargetConnector.CreateHandler(sp.GetRequiredService<TargetAddressPolicy>()))
-            // A task's headers may carry the target's credentials: never log their values (Trace-level header logging).
-            .RedactLoggedHeaders(_ => true);
+            // No HttpClient request logging: every attempt is logged and recorded by the task itself, and a task's headers
+            // may carry the target's credentials. The two logging handlers cost a log scope and several allocations per call.
+            .RemoveAllLoggers();
         services.AddMetrics();
         services.TryAddSingleton<TaskOrchestratorMetrics>();
         services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
