@@ -292,10 +292,7 @@ public sealed partial class TaskGrain(
             State.AddAttempt(new TaskAttempt(number, estimate, null, null, null));
             LogRunning(number, dueAt);
 
-            // The call does not wait for the "Running" write: a crash before either finishes runs the task again
-            // on recovery, which at-least-once delivery allows, and the write's latency stays off the due time.
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
-            var running = PersistAsync();
             var id = this.GetPrimaryKey();
             var (startedAt, call) = await dispatcher.RunAtAsync(dueAt, () =>
                 Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
@@ -307,8 +304,7 @@ public sealed partial class TaskGrain(
             State.UpdateLastAttempt(a => a with { StartedAt = startedAt });
             metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
 
-            var response = await call;
-            await IgnoreFailure(running);
+            var response = await AwaitCallAsync(call);
 
             var finishedAt = Now;
             State.FinishedAttempts++;
@@ -349,6 +345,31 @@ public sealed partial class TaskGrain(
         {
             await RegisterReminderAsync();
         }
+    }
+
+    /// <summary>
+    /// Waits for the call. Only a call still running after <see cref="TaskSchedulingOptions.RunningRecordDelay"/> has its
+    /// <c>Running</c> state written: most calls answer sooner and their attempt costs one row write (the result), not two.
+    /// A crash before anything is written runs the task again on recovery, as it would after the write: at least once.
+    /// </summary>
+    private async Task<TaskResponse> AwaitCallAsync(Task<TaskResponse> call)
+    {
+        if (_scheduling.RunningRecordDelay > TimeSpan.Zero)
+        {
+            try
+            {
+                return await call.WaitAsync(_scheduling.RunningRecordDelay, time);
+            }
+            catch (TimeoutException)
+            {
+                // Still running: record it.
+            }
+        }
+
+        var running = PersistAsync();
+        var response = await call;
+        await IgnoreFailure(running);
+        return response;
     }
 
     /// <summary>How long to wait before the next attempt, or null when <paramref name="response"/> ends the task.</summary>

@@ -47,6 +47,16 @@ public sealed class TaskSchedulingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan DispatchLead { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>
+    /// How long a call may run before the task's <c>Running</c> state is written to storage. A call that answers sooner
+    /// is stored once, with its result: one row write per attempt instead of two. Until then a listing by status still
+    /// shows the task as <c>Scheduled</c> (reading the task itself always shows <c>Running</c>), and a silo that dies
+    /// meanwhile leaves no record of the attempt it was making; the task is called again either way. Zero writes
+    /// <c>Running</c> as each call starts. Default 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RunningRecordDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

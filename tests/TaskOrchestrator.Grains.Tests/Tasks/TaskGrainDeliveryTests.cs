@@ -167,6 +167,36 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Store_DuringSlowCall_RecordsRunningOnlyOnceTheCallOutlastsTheRecordDelay()
+    {
+        var grain = fixture.NewTask();
+        var owner = $"owner-{Guid.NewGuid():N}";
+        var url = Target.UrlFor("slow/2500");
+        var recordDelay = fixture.Scheduling.RunningRecordDelay;
+        Assert.True(recordDelay > TimeSpan.Zero && recordDelay < TimeSpan.FromMilliseconds(2000), $"This test needs a record delay well inside the target's 2.5 s, not {recordDelay}.");
+        await grain.ScheduleAsync(Post(url, In(100), owner));
+
+        // As the call arrives, the task itself says Running, but its row still says Scheduled: a call that answers
+        // within the record delay is stored once, with its result.
+        var call = Assert.Single(await Target.WaitForCallsAsync(url, 1, Wait));
+        Assert.Equal(ScheduledTaskStatus.Running, (await grain.GetAsync())!.Status);
+        var atCall = await StoredAsync(owner);
+        Assert.True(
+            atCall.Status == ScheduledTaskStatus.Scheduled,
+            $"The row said {atCall.Status} {(DateTimeOffset.UtcNow - call.ArrivedAt).TotalMilliseconds:0} ms after the call arrived; Running is stored only after {recordDelay}.");
+
+        // This call outlasts the delay, so Running is stored while it is still in flight.
+        var recorded = await Poll.UntilAsync(() => StoredAsync(owner), t => t.Status == ScheduledTaskStatus.Running, TimeSpan.FromSeconds(5), "the row to say Running");
+        Assert.Null(recorded.FinishedAt);
+        Assert.Equal(1, recorded.Attempts);
+        Assert.Equal(call.ArrivedAt, recorded.StartedAt!.Value, TimeSpan.FromSeconds(1));
+
+        var final = await grain.WaitUntilFinalAsync();
+        Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
+        Assert.Equal(final, await StoredAsync(owner));
+    }
+
+    [Fact]
     public async Task GetAsync_DuringSlowCall_AnswersWithinOneSecond()
     {
         var grain = fixture.NewTask();
@@ -183,4 +213,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         Assert.Null(snapshot.Response);
         Assert.Equal(ScheduledTaskStatus.Completed, (await grain.WaitUntilFinalAsync()).Status);
     }
+
+    private async Task<TaskSnapshot> StoredAsync(string owner) =>
+        Assert.Single((await fixture.Index.ListAsync(new TaskQuery(owner, null, 10, null))).Items);
 }
