@@ -28,7 +28,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
 
     public static async Task<ServiceUnderTest> StartAsync(BenchmarkOptions options)
     {
-        var service = new ServiceUnderTest { Target = await RecordingTarget.StartAsync() };
+        var service = new ServiceUnderTest { Target = await RecordingTarget.StartAsync(arrivalsOnly: true) };
         var handler = new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         if (options.Url is { } url)
         {

@@ -20,10 +20,12 @@ namespace TaskOrchestrator.Testing;
 /// </summary>
 public sealed class RecordingTarget : IAsyncDisposable
 {
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
     private readonly WebApplication _app;
+    private readonly bool _arrivalsOnly;
     private readonly ConcurrentQueue<RecordedCall> _calls = new();
 
-    private RecordingTarget(WebApplication app) => _app = app;
+    private RecordingTarget(WebApplication app, bool arrivalsOnly) => (_app, _arrivalsOnly) = (app, arrivalsOnly);
 
     /// <summary>The base address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
@@ -31,14 +33,17 @@ public sealed class RecordingTarget : IAsyncDisposable
     /// <summary>Every call so far, in arrival order.</summary>
     public IReadOnlyCollection<RecordedCall> Calls => _calls;
 
-    /// <summary>Starts a target on a free loopback port.</summary>
-    public static async Task<RecordingTarget> StartAsync()
+    /// <summary>
+    /// Starts a target on a free loopback port. With <paramref name="arrivalsOnly"/> it keeps only when, how and where each
+    /// call arrived (no headers, no body): for the benchmark, whose target shares its process with the load it measures.
+    /// </summary>
+    public static async Task<RecordingTarget> StartAsync(bool arrivalsOnly = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var target = new RecordingTarget(app);
+        var target = new RecordingTarget(app, arrivalsOnly);
         app.Run(target.HandleAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -69,10 +74,17 @@ public sealed class RecordingTarget : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var arrivedAt = DateTimeOffset.UtcNow;
-        using var reader = new StreamReader(context.Request.Body);
-        var body = await reader.ReadToEndAsync();
-        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body, context.Request.QueryString.Value ?? ""));
+        if (_arrivalsOnly)
+        {
+            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", NoHeaders, ""));
+        }
+        else
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync();
+            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body, context.Request.QueryString.Value ?? ""));
+        }
 
         var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
         if (segments is ["status", var code, ..])

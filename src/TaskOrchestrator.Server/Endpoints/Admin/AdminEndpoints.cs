@@ -51,7 +51,7 @@ public static class AdminEndpoints
         var counter = StorageCallCounter.Instance;
         return TypedResults.Ok(new NodeStats(
             counter.Total, counter.Snapshot(), activations, dispatcher.OnTimeHandOvers, dispatcher.LateHandOvers, GC.GetTotalMemory(false), process.WorkingSet64,
-            GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds));
+            GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds));
     }
 }
 
