@@ -111,7 +111,6 @@ public sealed partial class TaskGrain(
         }
 
         state.State = new TaskGrainState { Definition = definition, Status = ScheduledTaskStatus.Scheduled, DueAt = definition.DueAt };
-        var near = ArmOrReleaseForDueTime();
         try
         {
             // The reminder first: a stored task always has one. A reminder without a stored task cleans itself up.
@@ -122,13 +121,15 @@ public sealed partial class TaskGrain(
         {
             // Not acknowledged, so this activation does not run it. A write that failed here may still have
             // landed, so this activation no longer trusts its memory: the next one reads storage (see ReceiveReminder).
-            DisposeTimer();
             state.State = new TaskGrainState();
             _stateUncertain = true;
             DeactivateOnIdle();
             throw;
         }
 
+        // Armed only once the task is stored: a timer armed earlier could fire during the writes (it interleaves) and
+        // call the target for a task whose creation then failed, and the first write would record that attempt.
+        var near = ArmOrReleaseForDueTime();
         LogScheduled(definition.DueAt, definition.Method, definition.Url);
         metrics.TaskScheduled();
         if (!near)
