@@ -45,24 +45,34 @@ public sealed class TaskClusterFixture : IAsyncLifetime
     {
         _target = await RecordingTarget.StartAsync();
 
+        _cluster = await DeployAsync(silo => silo.AddInMemoryTaskStorage());
+
+        // Activate the grain type once so that the first test's timings do not include JIT and activation warm-up.
+        _ = await NewTask().GetAsync();
+    }
+
+    /// <summary>
+    /// Deploys a one-silo cluster wired as the in-memory mode wires it, with the task store <paramref name="addTaskStorage"/>
+    /// adds (a test may put a faulty one in its place).
+    /// </summary>
+    public static async Task<InProcessTestCluster> DeployAsync(Action<ISiloBuilder> addTaskStorage)
+    {
         var builder = new InProcessTestClusterBuilder(1);
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTaskOrchestratorGrains()
                 .UseInMemoryReminderService()
-                .AddInMemoryTaskStorage()
                 .AddInMemoryOrchestrationStorage()
                 .AddInMemoryIdempotencyStorage();
+            addTaskStorage(silo);
 
             // The target is on loopback, which the network policy blocks unless allowed.
             silo.Services.Configure<TargetNetworkOptions>(o => o.AllowedNetworks = [.. TestTokens.LoopbackTargets.Values]);
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-
-        // Activate the grain type once so that the first test's timings do not include JIT and activation warm-up.
-        _ = await NewTask().GetAsync();
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     /// <inheritdoc />

@@ -6,7 +6,6 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
-using TaskOrchestrator.Network;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
@@ -43,21 +42,12 @@ public sealed class TaskGrainStoreFailureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _target = await RecordingTarget.StartAsync();
-        var builder = new InProcessTestClusterBuilder(1);
-        builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) =>
+        _cluster = await TaskClusterFixture.DeployAsync(silo =>
         {
-            silo.AddTaskOrchestratorGrains()
-                .UseInMemoryReminderService()
-                .AddInMemoryOrchestrationStorage()
-                .AddInMemoryIdempotencyStorage();
             silo.Services.AddSingleton(sp => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
             silo.Services.AddSingleton<ITaskIndex>(sp => sp.GetRequiredService<InMemoryTaskStorage>());
-            silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new SlowlyFailingWrites(sp.GetRequiredService<InMemoryTaskStorage>()));
-            silo.Services.Configure<TargetNetworkOptions>(o => o.AllowedNetworks = [.. TestTokens.LoopbackTargets.Values]);
+            silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new FailingAfterDueTime(sp.GetRequiredService<InMemoryTaskStorage>()));
         });
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
     }
 
     /// <inheritdoc />
@@ -67,17 +57,26 @@ public sealed class TaskGrainStoreFailureTests : IAsyncLifetime
         await _target.DisposeAsync();
     }
 
-    /// <summary>Fails, after 300 ms, every write of a task whose URL has <see cref="FailingPrefix"/>; passes the rest on.</summary>
-    private sealed class SlowlyFailingWrites(InMemoryTaskStorage inner) : IGrainStorage
+    /// <summary>
+    /// Fails every write of a task whose URL has <see cref="FailingPrefix"/>, once the task's due time (plus the time a
+    /// call takes to reach the target) has passed: the latency of a slow store, made certain to outlast the due time.
+    /// Passes the rest on.
+    /// </summary>
+    private sealed class FailingAfterDueTime(InMemoryTaskStorage inner) : IGrainStorage
     {
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
             inner.ReadStateAsync(stateName, grainId, grainState);
 
         public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
         {
-            if (grainState.State is TaskGrainState { Definition.Url: { } url } && url.Contains(FailingPrefix, StringComparison.Ordinal))
+            if (grainState.State is TaskGrainState { Definition: { } task } && task.Url.Contains(FailingPrefix, StringComparison.Ordinal))
             {
-                await Task.Delay(300);
+                var pastDue = task.DueAt + TimeSpan.FromMilliseconds(250) - DateTimeOffset.UtcNow;
+                if (pastDue > TimeSpan.Zero)
+                {
+                    await Task.Delay(pastDue);
+                }
+
                 throw new InvalidOperationException("The task store is failing this write (test).");
             }
 
