@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
@@ -108,20 +109,29 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         }
 
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[maxBytes];
-        var read = 0;
-        while (read < maxBytes)
+
+        // Pooled: every call reads its answer, and a fresh buffer per call was a few KiB of garbage per task.
+        var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
+        try
         {
-            var n = await stream.ReadAsync(buffer.AsMemory(read, maxBytes - read), cancellationToken);
-            if (n == 0)
+            var read = 0;
+            while (read < maxBytes)
             {
-                break;
+                var n = await stream.ReadAsync(buffer.AsMemory(read, maxBytes - read), cancellationToken);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
             }
 
-            read += n;
+            return read == 0 ? null : DecodeUtf8Prefix(buffer.AsSpan(0, read));
         }
-
-        return read == 0 ? null : DecodeUtf8Prefix(buffer.AsSpan(0, read));
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     // A prefix can end inside a multi-byte character; drop the partial character rather than emit U+FFFD.
