@@ -27,6 +27,9 @@ public static class TaskOrchestratorSiloExtensions
     /// <summary>The table of idempotency-key claims (one row per key used in the last 24 hours).</summary>
     public const string IdempotencyTable = "IdempotencyKeys";
 
+    /// <summary>How many grain addresses each silo caches (Orleans' <see cref="GrainDirectoryOptions.CacheSize"/>).</summary>
+    public const int DirectoryCacheSize = 100_000;
+
     /// <summary>
     /// Grains, storage, reminders and clustering as configured: Azure Storage from the <c>AzureStorage</c>
     /// connection string, or this process's memory when <c>TaskOrchestrator:Storage:Provider</c> is <c>Memory</c>.
@@ -116,10 +119,19 @@ public static class TaskOrchestratorSiloExtensions
     /// <summary>The grains' own services and options, without any storage: for hosts that bring their own (tests).</summary>
     public static ISiloBuilder AddTaskOrchestratorGrains(this ISiloBuilder silo)
     {
-        // Task reminders tick every few seconds so that a silo's death delays its overdue tasks by seconds, not minutes.
-        silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-
         var services = silo.Services;
+
+        // Task reminders tick every few seconds so that a silo's death delays its overdue tasks by seconds, not minutes.
+        services.AddOptions<ReminderOptions>().Configure<IOptions<TaskSchedulingOptions>>((reminders, scheduling) =>
+        {
+            reminders.MinimumReminderPeriod = TimeSpan.FromSeconds(1);
+            reminders.RefreshReminderListPeriod = scheduling.Value.ReminderRefreshPeriod;
+        });
+
+        // Every task is a grain called a few times and then gone for good: Orleans' default directory cache of a million
+        // entries (about 300 bytes each, dropped only when full) would grow for an hour at 300 tasks/s. A smaller one
+        // still holds every task that is pending or running at thousands of tasks/s; a miss costs one directory lookup.
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
         services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
