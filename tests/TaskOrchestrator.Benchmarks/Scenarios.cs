@@ -27,12 +27,16 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
     {
         var count = (int)(options.Rate * options.Seconds);
         output.WriteLine($"lateness: {count} tasks at {options.Rate}/s, each due {options.DelayMs} ms after scheduling ({options.Storage} storage)");
+        var heapBefore = (long)(await service.StatsAsync(gc: true))["managedMemoryBytes"]!;
         var (outcome, callsPerTask, urls) = await RunSteadyAsync(options.Rate, count, options.DelayMs);
+        var heapAfter = (long)(await service.StatsAsync(gc: true))["managedMemoryBytes"]!;
         outcome.Print(output);
         var dispatch = await ServerLatenessAsync(urls);
+        var retainedPerTask = (heapAfter - heapBefore) / (double)Math.Max(1, outcome.Accepted);
         output.WriteLine($"  server start ms:    {dispatch}   (startedAt - dueAt, as the server recorded it)");
         output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
-        return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask };
+        output.WriteLine($"  server heap after a full collection: {heapBefore / 1048576.0:0.0} MiB before, {heapAfter / 1048576.0:0.0} MiB after every task finished ({retainedPerTask:0} B per task run)");
+        return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask, heapBeforeBytes = heapBefore, heapAfterBytes = heapAfter, retainedBytesPerTask = retainedPerTask };
     }
 
     /// <summary>Raises the rate step by step until a step misses: every task fired, none early, p99 lateness at most 10 ms.</summary>
