@@ -18,8 +18,10 @@ public sealed class TaskSchedulingOptions : IValidatableObject
     public TimeSpan ActivationWindow { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// How long before its due time a task's reminder wakes it to arm its timer, so that a task whose activation
-    /// went away (far tasks, a restarted silo) still fires on time. Must be below <see cref="ActivationWindow"/>. Default 10 s.
+    /// How long before its due time, at least, a task's reminder wakes it to arm its timer, so that a task whose activation
+    /// went away (far tasks, a restarted silo) still fires on time. The wake comes up to one <see cref="ReminderPeriod"/>
+    /// earlier: the reminder's ticks are lined up on the due time plus <see cref="ReminderGrace"/>. Must be below
+    /// <see cref="ActivationWindow"/>. Default 10 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan WakeLead { get; set; } = TimeSpan.FromSeconds(10);
@@ -32,8 +34,9 @@ public sealed class TaskSchedulingOptions : IValidatableObject
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// For a task due within <see cref="WakeLead"/>, how long after its due time the first reminder tick comes: by then its timer has normally
-    /// fired and the reminder is gone, so a healthy task costs no tick. Default 2 s.
+    /// How long after its due time the reminder's tick comes (the first one, for a task due within <see cref="WakeLead"/>):
+    /// by then its timer has normally fired and the reminder is gone, so a healthy task costs no tick after its due
+    /// time, and no tick falls on the due instant itself (unless this is zero or a whole number of reminder periods). Default 2 s.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ReminderGrace { get; set; } = TimeSpan.FromSeconds(2);
