@@ -7,7 +7,8 @@ namespace TaskOrchestrator.Delivery;
 /// </summary>
 /// <remarks>
 /// <c>Idempotency-Key</c> is <c>{task id}:{attempt}</c>: the same value arrives twice only when one attempt was
-/// delivered twice (its silo died before recording that it had started), so a target may drop the second. A higher
+/// delivered twice (the activation making it went away, with its silo or in a failover, before recording that it had
+/// started), so a target may drop the second. A higher
 /// attempt number is a deliberate retry: the previous attempt failed or its outcome was lost. A target that must act
 /// once per task de-duplicates on <see cref="TaskId"/> instead.
 /// </remarks>

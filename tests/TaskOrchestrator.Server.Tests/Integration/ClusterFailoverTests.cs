@@ -67,9 +67,14 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
             async () => (await ClusterNodes.StatusesAsync(fixture.Azurite.ConnectionString, cluster))[nodes[Victim].SiloPort] == "Dead",
             TimeSpan.FromSeconds(60), "the killed silo to be declared Dead");
         var detection = clock.Elapsed;
+        var declaredDeadBy = DateTimeOffset.UtcNow;
 
+        // When the victim is declared dead, Orleans deactivates the survivors' activations whose directory entries it held.
+        // A call such an activation has in flight and not yet recorded (a call's Running write waits
+        // Scheduling:RunningRecordDelay) is made again under the same attempt by the task's next activation: the
+        // delivery guarantee's "same attempt twice". Allowed for calls that first arrived by then.
         await work.WaitUntilAllCalledAsync(TimeSpan.FromSeconds(60));
-        var fired = await work.VerifyExactlyOncePerAttemptAsync(nodes[0]);
+        var fired = await work.VerifyExactlyOncePerAttemptAsync(nodes[0], sameAttemptRepeatsUntil: declaredDeadBy + ArrivalPrecision);
 
         var victimOverdue = fired.Where(f => f.Task.Node == Victim && f.Task.Group == "overdue").ToList();
         var lastOverdue = victimOverdue.Max(f => f.FirstArrival) - killedAt;
