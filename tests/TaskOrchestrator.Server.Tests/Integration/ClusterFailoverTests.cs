@@ -69,10 +69,10 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
         var detection = clock.Elapsed;
         var declaredDeadBy = DateTimeOffset.UtcNow;
 
-        // When the victim is declared dead, Orleans deactivates the survivors' activations whose directory entries it held.
-        // A call such an activation has in flight and not yet recorded (a call's Running write waits
-        // Scheduling:RunningRecordDelay) is made again under the same attempt by the task's next activation: the
-        // delivery guarantee's "same attempt twice". Allowed for calls that first arrived by then.
+        // While the survivors rebuild the directory entries the victim held, a task can have a call in flight and not
+        // yet recorded (its Running write waits Scheduling:RunningRecordDelay) in an activation that is deactivated or
+        // doubled; the other activation then makes the same attempt again: the delivery guarantee's "same attempt
+        // twice". Allowed for calls that first arrived by the time the victim was seen dead.
         await work.WaitUntilAllCalledAsync(TimeSpan.FromSeconds(60));
         var fired = await work.VerifyExactlyOncePerAttemptAsync(nodes[0], sameAttemptRepeatsUntil: declaredDeadBy + ArrivalPrecision);
 
