@@ -50,15 +50,13 @@ public sealed partial class OrchestrationGrain
     }
 
     /// <summary>
-    /// The recovery reminder: its first tick comes shortly before the start (or shortly after it, when that is near), then
-    /// every <see cref="Tasks.TaskSchedulingOptions.ReminderPeriod"/> until nothing can change any more.
+    /// The recovery reminder: it ticks before the start (or only after it, when that is near) and every
+    /// <see cref="Tasks.TaskSchedulingOptions.ReminderPeriod"/> until nothing can change any more, never on the start
+    /// instant itself (<see cref="Tasks.TaskSchedulingOptions.FirstReminderTick"/>).
     /// </summary>
     private async Task RegisterReminderAsync()
     {
-        var untilStart = Definition.StartAt - Now;
-        var firstTick = untilStart > _scheduling.WakeLead
-            ? untilStart - _scheduling.WakeLead
-            : (untilStart > TimeSpan.Zero ? untilStart : TimeSpan.Zero) + _scheduling.ReminderGrace;
+        var firstTick = _scheduling.FirstReminderTick(Definition.StartAt - Now);
         _reminder = await this.RegisterOrUpdateReminder(ReminderName, firstTick, _scheduling.ReminderPeriod);
     }
 

@@ -44,7 +44,7 @@ public sealed partial class TaskGrain
 
     private Task RegisterReminderAsync()
     {
-        _reminderChange = RegisterAsync(_reminderChange, FirstTick(FireAt - Now, _scheduling));
+        _reminderChange = RegisterAsync(_reminderChange, _scheduling.FirstReminderTick(FireAt - Now));
         return _reminderChange;
 
         async Task RegisterAsync(Task previous, TimeSpan dueTime)
@@ -52,36 +52,6 @@ public sealed partial class TaskGrain
             await IgnoreFailure(previous);
             _reminder = await this.RegisterOrUpdateReminder(ReminderName, dueTime, _scheduling.ReminderPeriod);
         }
-    }
-
-    /// <summary>
-    /// When the reminder first ticks, <paramref name="untilDue"/> before the due time. Its ticks fall on the due time plus
-    /// <see cref="TaskSchedulingOptions.ReminderGrace"/> and every <see cref="TaskSchedulingOptions.ReminderPeriod"/>
-    /// before and after that, not on the due instant itself (given a grace that is not a whole number of periods): a tick there meets the timer's call, and while a dead
-    /// silo's directory entries are being recovered it could start a second activation that makes the call too. A task
-    /// due later than <see cref="TaskSchedulingOptions.WakeLead"/> is first woken at least that long before its due time,
-    /// so its timer is armed in time even when this activation is gone by then (deactivated, or its silo restarted); the
-    /// tick after the due time is a safety net its timer normally makes unnecessary.
-    /// </summary>
-    internal static TimeSpan FirstTick(TimeSpan untilDue, TaskSchedulingOptions scheduling)
-    {
-        if (untilDue < TimeSpan.Zero)
-        {
-            untilDue = TimeSpan.Zero;
-        }
-
-        var afterDue = untilDue + scheduling.ReminderGrace;
-        if (untilDue <= scheduling.WakeLead)
-        {
-            return afterDue;
-        }
-
-        // Whole periods back from the tick after the due time: enough to reach the wake lead, as many as there is time for.
-        var period = scheduling.ReminderPeriod;
-        var back = Math.Min(
-            Math.Ceiling((scheduling.WakeLead + scheduling.ReminderGrace) / period),
-            Math.Floor(afterDue / period));
-        return back >= 1 ? afterDue - back * period : untilDue - scheduling.WakeLead;
     }
 
     private Task UnregisterReminderAsync()

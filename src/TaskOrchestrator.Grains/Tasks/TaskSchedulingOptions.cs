@@ -70,6 +70,34 @@ public sealed class TaskSchedulingOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
     public TimeSpan ReminderRefreshPeriod { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// When a reminder first ticks for something due <paramref name="untilDue"/> from now (a task's call, an
+    /// orchestration's start). Its ticks fall on the due time plus <see cref="ReminderGrace"/> and every
+    /// <see cref="ReminderPeriod"/> before and after that, not on the due instant itself (given a grace that is not a
+    /// whole number of periods): a tick there meets the timer's work, and while a dead silo's directory entries are
+    /// being recovered it could start a second activation that does it too. Something due later than
+    /// <see cref="WakeLead"/> is first woken at least that long before its due time, so its timer is armed in time even
+    /// when its activation is gone by then (deactivated, or its silo restarted); the tick after the due time is a safety
+    /// net the timer normally makes unnecessary.
+    /// </summary>
+    public TimeSpan FirstReminderTick(TimeSpan untilDue)
+    {
+        if (untilDue < TimeSpan.Zero)
+        {
+            untilDue = TimeSpan.Zero;
+        }
+
+        var afterDue = untilDue + ReminderGrace;
+        if (untilDue <= WakeLead)
+        {
+            return afterDue;
+        }
+
+        // Whole periods back from the tick after the due time: enough to reach the wake lead, as many as there is time for.
+        var back = Math.Min(Math.Ceiling((WakeLead + ReminderGrace) / ReminderPeriod), Math.Floor(afterDue / ReminderPeriod));
+        return back >= 1 ? afterDue - back * ReminderPeriod : untilDue - WakeLead;
+    }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -20,9 +20,9 @@ public sealed class ReminderScheduleTests
     [InlineData(12, 4)]
     [InlineData(60, 47)]      // ticks at due-13, due-8, due-3, due+2
     [InlineData(3 * 3600, 3 * 3600 - 13)]
-    public void FirstTick_DefaultOptions_LinesTheTicksUpOnTheGraceAfterTheDueTime(double untilDueSeconds, double expectedSeconds)
+    public void FirstReminderTick_DefaultOptions_LinesTheTicksUpOnTheGraceAfterTheDueTime(double untilDueSeconds, double expectedSeconds)
     {
-        var first = TaskGrain.FirstTick(TimeSpan.FromSeconds(untilDueSeconds), Defaults);
+        var first = Defaults.FirstReminderTick(TimeSpan.FromSeconds(untilDueSeconds));
 
         Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), first);
     }
@@ -35,11 +35,11 @@ public sealed class ReminderScheduleTests
     [InlineData(37.25)]
     [InlineData(125)]
     [InlineData(86_400)]
-    public void FirstTick_AnyDueTime_NoTickOnTheDueInstantAndOneTickAfterItByTheGrace(double untilDueSeconds)
+    public void FirstReminderTick_AnyDueTime_NoTickOnTheDueInstantAndOneTickAfterItByTheGrace(double untilDueSeconds)
     {
         var untilDue = TimeSpan.FromSeconds(untilDueSeconds);
 
-        var first = TaskGrain.FirstTick(untilDue, Defaults);
+        var first = Defaults.FirstReminderTick(untilDue);
 
         Assert.True(first >= TimeSpan.Zero);
         var ticks = Enumerable.Range(0, 20_000).Select(k => first + k * Defaults.ReminderPeriod).TakeWhile(t => t <= untilDue + Defaults.ReminderGrace).ToList();
@@ -53,11 +53,11 @@ public sealed class ReminderScheduleTests
     }
 
     [Fact]
-    public void FirstTick_PeriodLongerThanTheTimeLeft_WakesAtTheWakeLead()
+    public void FirstReminderTick_PeriodLongerThanTheTimeLeft_WakesAtTheWakeLead()
     {
         var options = new TaskSchedulingOptions { ReminderPeriod = TimeSpan.FromMinutes(10) };
 
-        var first = TaskGrain.FirstTick(TimeSpan.FromMinutes(3), options);
+        var first = options.FirstReminderTick(TimeSpan.FromMinutes(3));
 
         Assert.Equal(TimeSpan.FromMinutes(3) - options.WakeLead, first);
     }
