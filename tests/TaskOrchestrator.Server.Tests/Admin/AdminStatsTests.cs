@@ -21,6 +21,9 @@ public sealed class AdminStatsTests(MemoryServerFixture fixture)
         Assert.True((long)after["allocatedBytes"]! > (long)before["allocatedBytes"]!);
         Assert.True((int)after["garbageCollections"]! > (int)before["garbageCollections"]!);
         Assert.True((double)after["gcPauseMs"]! >= (double)before["gcPauseMs"]!);
+        Assert.True((long)after["jitCompiledMethods"]! > 0);
+        Assert.True((long)after["jitCompiledMethods"]! >= (long)before["jitCompiledMethods"]!);
+        Assert.True((double)after["jitCompilationMs"]! > 0);
         Assert.True((long)after["managedMemoryBytes"]! > 0);
         Assert.True((long)after["workingSetBytes"]! > 0);
         Assert.True((int)after["activations"]! >= 0);

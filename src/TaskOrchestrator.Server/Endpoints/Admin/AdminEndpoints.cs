@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using TaskOrchestrator.Server.Auth;
@@ -51,7 +52,8 @@ public static class AdminEndpoints
         var counter = StorageCallCounter.Instance;
         return TypedResults.Ok(new NodeStats(
             counter.Total, counter.Snapshot(), activations, dispatcher.OnTimeHandOvers, dispatcher.LateHandOvers, GC.GetTotalMemory(false), process.WorkingSet64,
-            GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds));
+            GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds,
+            JitInfo.GetCompiledMethodCount(), JitInfo.GetCompilationTime().TotalMilliseconds));
     }
 }
 
@@ -66,6 +68,8 @@ public static class AdminEndpoints
 /// <param name="AllocatedBytes">Managed memory this process has allocated since it started.</param>
 /// <param name="GarbageCollections">Garbage collections since it started (of any generation).</param>
 /// <param name="GcPauseMs">Time its threads were paused for garbage collection since it started: the pauses delay everything, due calls included.</param>
+/// <param name="JitCompiledMethods">Methods the runtime has compiled since it started. It keeps re-compiling hot methods for the first seconds under load (tiered compilation), which costs CPU; a count that has stopped rising means the node has warmed up.</param>
+/// <param name="JitCompilationMs">Time spent compiling them.</param>
 public sealed record NodeStats(
     long StorageCalls,
     IReadOnlyDictionary<string, long> StorageCallsByKind,
@@ -76,4 +80,6 @@ public sealed record NodeStats(
     long WorkingSetBytes,
     long AllocatedBytes,
     int GarbageCollections,
-    double GcPauseMs);
+    double GcPauseMs,
+    long JitCompiledMethods,
+    double JitCompilationMs);
