@@ -11,15 +11,33 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
 {
     private readonly LoadDriver _driver = new(service, options.Concurrency);
 
-    /// <summary>Runs a few hundred tasks first, so that start-up costs (JIT, connections, tables) stay out of the figures.</summary>
+    /// <summary>
+    /// Runs tasks at 200/s until the server has warmed up, so that start-up costs stay out of the figures: connections,
+    /// tables, and the runtime's tiered compilation, which re-compiles hot methods during the first seconds under load
+    /// (2.5-2.8 s of JIT time per 5 s at first, seen with dotnet-counters; the server then used 1.4 cores where it later
+    /// needed 0.6). Warm means a 2-second round compiled fewer than 100 methods (at most 30 s).
+    /// </summary>
     public async Task WarmUpAsync()
     {
-        var scheduled = await _driver.ScheduleAsync(300, 300, _ =>
+        var clock = Stopwatch.StartNew();
+        long? compiledBefore = null;
+        while (true)
         {
-            var url = service.Target.UrlFor();
-            return (url, new { taskURL = url, delayInMS = 200 });
-        });
-        await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(10));
+            var scheduled = await _driver.ScheduleAsync(400, 200, _ =>
+            {
+                var url = service.Target.UrlFor();
+                return (url, new { taskURL = url, delayInMS = 200 });
+            });
+            await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(10));
+            var compiled = (long?)(await service.StatsAsync())["jitCompiledMethods"];
+            if (compiled is null || (compiledBefore is { } before && compiled - before < 100) || clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                output.WriteLine($"warm-up: {clock.Elapsed.TotalSeconds:0} s; the server has compiled {compiled?.ToString() ?? "?"} methods, {compiled - compiledBefore} in the last round");
+                return;
+            }
+
+            compiledBefore = compiled;
+        }
     }
 
     /// <summary>Steady load: <c>--rate</c> tasks per second for <c>--seconds</c>, each due <c>--delay-ms</c> after it is scheduled.</summary>
@@ -28,7 +46,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         var count = (int)(options.Rate * options.Seconds);
         output.WriteLine($"lateness: {count} tasks at {options.Rate}/s, each due {options.DelayMs} ms after scheduling ({options.Storage} storage)");
         var heapBefore = (long)(await service.StatsAsync(gc: true))["managedMemoryBytes"]!;
-        var (outcome, callsPerTask, urls) = await RunSteadyAsync(options.Rate, count, options.DelayMs);
+        var (outcome, callsPerTask, urls, cpu) = await RunSteadyAsync(options.Rate, count, options.DelayMs);
         var heapAfter = (long)(await service.StatsAsync(gc: true))["managedMemoryBytes"]!;
         outcome.Print(output);
         var dispatch = await ServerLatenessAsync(urls);
@@ -36,7 +54,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         output.WriteLine($"  server start ms:    {dispatch}   (startedAt - dueAt, as the server recorded it)");
         output.WriteLine($"  storage calls/task: {callsPerTask:0.00}");
         output.WriteLine($"  server heap after a full collection: {heapBefore / 1048576.0:0.0} MiB before, {heapAfter / 1048576.0:0.0} MiB after every task finished ({retainedPerTask:0} B per task run)");
-        return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask, heapBeforeBytes = heapBefore, heapAfterBytes = heapAfter, retainedBytesPerTask = retainedPerTask };
+        return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, cpuPerTask = cpu, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask, heapBeforeBytes = heapBefore, heapAfterBytes = heapAfter, retainedBytesPerTask = retainedPerTask };
     }
 
     /// <summary>Raises the rate step by step until a step misses: every task fired, none early, p99 lateness at most 10 ms.</summary>
@@ -49,10 +67,10 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         output.WriteLine($"throughput: {options.Seconds} s per step, tasks due 1 s after scheduling ({options.Storage} storage)");
         async Task<bool> StepAsync(double rate)
         {
-            var (outcome, callsPerTask, _) = await RunSteadyAsync(rate, (int)(rate * options.Seconds), 1000);
+            var (outcome, callsPerTask, _, cpu) = await RunSteadyAsync(rate, (int)(rate * options.Seconds), 1000);
             var passed = outcome.Lost == 0 && outcome.Early == 0 && outcome.Accepted == outcome.Requested && outcome.LatenessMs.P99 <= 10;
             output.WriteLine($"  {rate,6}/s  {(passed ? "pass" : "MISS")}  fired {outcome.Fired}/{outcome.Requested}  early {outcome.Early}  lateness {outcome.LatenessMs}  calls/task {callsPerTask:0.00}");
-            steps.Add(new { rate, passed, outcome, storageCallsPerTask = callsPerTask });
+            steps.Add(new { rate, passed, outcome, cpuPerTask = cpu, storageCallsPerTask = callsPerTask });
             if (passed && rate > best)
             {
                 (best, bestCallsPerTask) = (rate, callsPerTask);
@@ -128,7 +146,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
     {
         output.WriteLine($"pending: {options.Count} tasks due in 3 h ({options.Storage} storage)");
         var before = await service.StatsAsync(gc: true);
-        var azuriteBefore = service.AzuriteProcessId is { } a ? ProcessMemory.TreeResidentBytes(a) : 0;
+        var azuriteBefore = service.AzuriteProcessId is { } a ? ProcessTree.ResidentBytes(a) : 0;
         var dueAt = DateTimeOffset.UtcNow.AddHours(3);
         var clock = Stopwatch.StartNew();
         var scheduled = await _driver.ScheduleAsync(options.Count, double.PositiveInfinity, i =>
@@ -140,7 +158,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         var schedulingSeconds = clock.Elapsed.TotalSeconds;
 
         var after = await service.StatsAsync(gc: true);
-        var azuriteAfter = service.AzuriteProcessId is { } b ? ProcessMemory.TreeResidentBytes(b) : 0;
+        var azuriteAfter = service.AzuriteProcessId is { } b ? ProcessTree.ResidentBytes(b) : 0;
         var firstPage = new List<double>();
         for (var i = 0; i < 5; i++)
         {
@@ -196,9 +214,10 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         return Percentiles.Of(values);
     }
 
-    private async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls)> RunSteadyAsync(double rate, int count, int delayMs)
+    private async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls, CpuPerTask Cpu)> RunSteadyAsync(double rate, int count, int delayMs)
     {
         var before = await service.StatsAsync();
+        var cpu = CpuMeter.Start(service);
         var scheduled = await _driver.ScheduleAsync(count, rate, _ =>
         {
             var url = service.Target.UrlFor();
@@ -206,10 +225,14 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         });
         await _driver.WaitForArrivalsAsync(scheduled, TimeSpan.FromSeconds(30));
 
+        // Read at the last arrival, before the settling below: its few seconds would dilute the cores busy on average.
+        var cpuPerTask = cpu.PerTask(scheduled.Count(s => s.StatusCode == 201));
+
         // The last completions are still being written when their calls arrive: count once the storage calls settle.
         await StorageSettledAsync();
         var outcome = Outcome.Of(scheduled, service.Target.Calls);
-        return (outcome, await CallsPerTaskAsync(before, outcome.Accepted), scheduled.Select(s => s.Url).ToHashSet());
+        output.WriteLine($"  CPU per task:       {cpuPerTask}");
+        return (outcome, await CallsPerTaskAsync(before, outcome.Accepted), scheduled.Select(s => s.Url).ToHashSet(), cpuPerTask);
     }
 
     private async Task StorageSettledAsync()
