@@ -16,7 +16,7 @@ internal sealed record BenchmarkOptions(
     string? Out,
     int Concurrency)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -43,7 +43,7 @@ internal sealed record BenchmarkOptions(
         var options = new BenchmarkOptions(
             scenario,
             Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 200,
-            Int("seconds", scenario == "throughput" ? 10 : 60),
+            Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, _ => 60 }),
             Int("count", scenario == "pending" ? 100_000 : 20_000),
             Int("within", 20),
             Int("delay-ms", 2000),
@@ -60,6 +60,11 @@ internal sealed record BenchmarkOptions(
         if (options.Storage is not ("azure" or "memory"))
         {
             throw new ArgumentException("--storage is azure or memory.");
+        }
+
+        if (scenario == "storage-costs" && (options.Storage == "memory" || options.Url is not null))
+        {
+            throw new ArgumentException("storage-costs measures the Azurite the benchmark starts: it takes neither --storage memory nor --url.");
         }
 
         if (options.Url is not null && options.Token is null)

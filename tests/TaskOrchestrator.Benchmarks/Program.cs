@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TaskOrchestrator.Benchmarks;
 
-// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending> [options]
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs> [options]
 BenchmarkOptions options;
 try
 {
@@ -22,6 +22,7 @@ object result = options.Scenario switch
     "lateness" => await scenarios.LatenessAsync(),
     "throughput" => await scenarios.ThroughputAsync(),
     "burst" => await scenarios.BurstAsync(),
+    "storage-costs" => await new StorageCosts(options, service, Console.Out).RunAsync(),
     _ => await scenarios.PendingAsync(),
 };
 
