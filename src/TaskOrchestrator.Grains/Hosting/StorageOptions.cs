@@ -17,8 +17,10 @@ public sealed class StorageOptions
     /// </summary>
     public StorageProvider Provider { get; set; } = StorageProvider.AzureStorage;
 
-    /// <summary>The table that holds every task's state and listing columns. Default <c>Tasks</c>.</summary>
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$")]
+    /// <summary>
+    /// The table that holds every task's state; its listing rows are in <c>{TaskTable}Index</c>. Default <c>Tasks</c>.
+    /// </summary>
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,57}$")]
     public string TaskTable { get; set; } = "Tasks";
 
     /// <summary>

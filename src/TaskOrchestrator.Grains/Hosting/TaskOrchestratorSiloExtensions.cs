@@ -11,6 +11,7 @@ using Orleans.Storage;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -82,7 +83,13 @@ public static class TaskOrchestratorSiloExtensions
             options.TableName = OrchestrationStateTable;
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddSingleton<IOrchestrationIndex>(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
+        silo.Services.AddSingleton(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
+        silo.Services.AddSingleton<IOrchestrationIndex>(sp => sp.GetRequiredService<AzureOrchestrationIndex>());
+
+        // Tasks and orchestrations stored before listing rows existed get theirs, in the background, once.
+        silo.Services.AddSingleton<IListingMigration>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
+        silo.Services.AddSingleton<IListingMigration>(sp => sp.GetRequiredService<AzureOrchestrationIndex>());
+        silo.Services.AddHostedService<ListingMigration>();
 
         // Claims are written once and read on repeats only: Orleans' own table storage serves them too.
         silo.AddAzureTableGrainStorage(StorageNames.Idempotency, o => o.Configure<Serializer>((options, serializer) =>

@@ -1,15 +1,19 @@
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Orchestrations;
 
 namespace TaskOrchestrator.Indexing;
 
 /// <summary>
-/// Lists orchestrations, newest first. Their grain state cannot be queried, so each orchestration grain upserts its
-/// summary here on every status change, before the call that changed it returns.
+/// Lists orchestrations, newest first. Their grain state cannot be queried, so each orchestration grain writes its
+/// summary here on every status change, after its state is stored.
 /// </summary>
 public interface IOrchestrationIndex
 {
-    /// <summary>Writes (or replaces) the listing row of one orchestration.</summary>
-    Task UpsertAsync(OrchestrationSummary summary, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Writes (or replaces) the listing rows of one orchestration, and deletes those of the <paramref name="stale"/>
+    /// statuses it may still have rows for (see <see cref="StatusSet"/>).
+    /// </summary>
+    Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default);
 
     /// <summary>One page of orchestrations, newest first.</summary>
     Task<OrchestrationPage> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default);

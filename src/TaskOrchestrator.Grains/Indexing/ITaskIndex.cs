@@ -10,6 +10,9 @@ public interface ITaskIndex
 {
     /// <summary>One page of tasks, newest first.</summary>
     Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>True when a task is stored under <paramref name="id"/>: one point read, no grain activated.</summary>
+    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default);
 }
 
 /// <summary>What to list.</summary>

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Storage;
 
@@ -10,7 +11,7 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
     private readonly Lock _lock = new();
 
     /// <inheritdoc />
-    public Task UpsertAsync(OrchestrationSummary summary, CancellationToken cancellationToken = default)
+    public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {

@@ -27,6 +27,15 @@ public sealed partial class OrchestrationGrain
     [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId}: removing its reminder failed; the next tick retries")]
     private partial void LogReminderCleanupFailedCore(Guid orchestrationId, Exception exception);
 
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId}: its state is stored but writing its listing rows failed; the reminder writes them again")]
+    private partial void LogListingDeferredCore(Guid orchestrationId, Exception exception);
+
+    private void LogListingDeferred(Exception exception)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogListingDeferredCore(this.GetPrimaryKey(), exception);
+    }
+
     private void LogCreated(int steps, DateTimeOffset startAt)
     {
         using var scope = BeginOrchestrationScope();

@@ -63,7 +63,8 @@ public sealed partial class OrchestrationGrain
     /// <summary>Once settled (or when <paramref name="force"/>d, for a leftover reminder), stops the timer and removes the reminder.</summary>
     private async Task CleanUpIfSettledAsync(bool force = false)
     {
-        if (!force && !State.IsSettled)
+        // While the listing is behind, the reminder stays: its next tick writes the listing again.
+        if ((!force && !State.IsSettled) || _indexStale)
         {
             return;
         }

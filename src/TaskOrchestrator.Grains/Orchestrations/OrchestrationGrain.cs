@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -236,6 +237,13 @@ public sealed partial class OrchestrationGrain(
 
         if (!state.RecordExists || State.IsSettled)
         {
+            // A tick after the end: the clean-up did not finish (or this activation cannot tell whether the listing was
+            // written before a crash). Write the listing again, then remove the reminder.
+            if (state.RecordExists)
+            {
+                await WriteListingAsync();
+            }
+
             await CleanUpIfSettledAsync(force: true);
             return;
         }
@@ -268,9 +276,20 @@ public sealed partial class OrchestrationGrain(
 
     private OrchestrationStepState NewStep(DateTimeOffset dueAt) => new() { TaskId = ids.Mint(Now), TaskDueAt = dueAt };
 
-    /// <summary>Writes the state, then (on a status change, or to repair an earlier failure) the listing row.</summary>
+    /// <summary>
+    /// Writes the state, then (on a status change, or to repair an earlier failure) the listing rows. The state records
+    /// every status whose listing rows may exist before it is written, so rows a crash leaves are deleted by a later write.
+    /// A failed listing write does not fail the save: the state is stored, and the reminder writes the listing again
+    /// (it is not removed while the listing is behind).
+    /// </summary>
     private async Task SaveAsync(bool indexChanged = false)
     {
+        var listingChange = indexChanged || _indexStale;
+        if (listingChange)
+        {
+            State.ListingStatuses = StaleListingStatuses().With((int)State.Status);
+        }
+
         try
         {
             await state.WriteStateAsync();
@@ -284,11 +303,29 @@ public sealed partial class OrchestrationGrain(
             throw;
         }
 
-        if (indexChanged || _indexStale)
+        if (listingChange)
         {
-            _indexStale = true;
-            await index.UpsertAsync(Snapshot().ToSummary());
-            _indexStale = false;
+            try
+            {
+                await WriteListingAsync();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogListingDeferred(e);
+            }
         }
     }
+
+    /// <summary>Writes the listing rows of the orchestration as it stands; until that succeeds the listing counts as behind.</summary>
+    private async Task WriteListingAsync()
+    {
+        _indexStale = true;
+        await index.UpsertAsync(Snapshot().ToSummary(), StaleListingStatuses());
+        State.ListingStatuses = StatusSet.Of((int)State.Status);
+        _indexStale = false;
+    }
+
+    // State stored before listing rows existed records none: it may have rows of any status.
+    private StatusSet StaleListingStatuses() =>
+        State.ListingStatuses.IsEmpty && state.RecordExists ? StatusSet.All : State.ListingStatuses;
 }

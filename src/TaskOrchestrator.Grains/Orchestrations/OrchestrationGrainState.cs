@@ -24,6 +24,9 @@ public sealed class OrchestrationGrainState
     /// <summary>The steps reached so far; never empty once created.</summary>
     [Id(4)] public List<OrchestrationStepState> Steps { get; set; } = [];
 
+    /// <summary>The statuses whose listing rows may exist (see <see cref="Listing.StatusSet"/>); empty in state stored before they existed.</summary>
+    [Id(5)] public Listing.StatusSet ListingStatuses { get; set; }
+
     /// <summary>The step in progress (or the last one reached).</summary>
     public OrchestrationStepState Current => Steps[^1];
 

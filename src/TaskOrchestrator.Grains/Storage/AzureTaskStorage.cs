@@ -1,43 +1,74 @@
-using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Storage;
 
 /// <summary>
-/// Task grain state in an Azure Storage table, one row per task, with the listing columns beside the state so
-/// that listings are one query and every change is one row write. Writes go through a <see cref="TableBatchWriter"/>
-/// (group commit), new tasks minted in this process skip the activation read, and reads are point reads.
+/// Task grain state in an Azure Storage table, one row per task keyed by its position (see <see cref="TaskKeys"/>),
+/// with the task as listings show it beside the state; and the task's listing rows (see <see cref="ListingKeys"/>)
+/// in a second table, <c>{table}Index</c>. Writes go through a <see cref="TableBatchWriter"/> (group commit), new tasks
+/// minted in this process skip the activation read, and reads are point reads.
 /// </summary>
-public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposable
+/// <remarks>
+/// A write stores the state row first, then the listing rows: the state is what the task runs from, and a listing row
+/// is written only for a state that was stored. The state row also records every status whose listing rows may exist
+/// (<see cref="TaskGrainState.ListingStatuses"/>), so that rows a crash left between the two writes are deleted by the
+/// task's next write; a finished task whose listing write failed keeps its reminder, whose next tick writes it again.
+/// </remarks>
+public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigration, IAsyncDisposable
 {
     /// <summary>The table used unless configured otherwise.</summary>
     public const string DefaultTableName = "Tasks";
 
-    // A binary property holds at most 64 KiB; a row at most 1 MiB.
-    private const int ChunkBytes = 64_000;
-    private const int MaxChunks = 15;
+    /// <summary>The property of a state row that holds the task as listings show it.</summary>
+    internal const string ListedProperty = "Task";
+
+    /// <summary>The property of a state row that holds the grain state.</summary>
+    internal const string StateProperty = "State";
+
+    /// <summary>The property that marks a state row written with listing rows (rows without it predate them).</summary>
+    internal const string LayoutProperty = "Layout";
+
+    /// <summary>The value of <see cref="LayoutProperty"/> of rows whose listing rows are kept.</summary>
+    internal const int ListedLayout = 2;
+
+    private static readonly string[] ListedColumns = [.. ItemChunks.Names(ListedProperty)];
 
     private readonly TableClient _table;
     private readonly TableBatchWriter _writer;
+    private readonly TableListingIndex<ScheduledTaskStatus> _listing;
     private readonly Serializer _serializer;
     private readonly TaskIdMinter _minter;
-    private readonly Lazy<Task> _created;
+    private readonly TableCreation _created;
 
-    /// <summary>Creates the store over <paramref name="tableName"/> (created on first use).</summary>
+    /// <summary>Creates the store over <paramref name="tableName"/> and <c>{tableName}Index</c> (both created on first use).</summary>
     public AzureTaskStorage(TableServiceClient tables, string tableName, Serializer serializer, TaskIdMinter minter)
+        : this(tables, tables, tableName, serializer, minter)
     {
+    }
+
+    /// <summary>Creates the store with its listing rows reached through <paramref name="indexTables"/> (tests make that one fail).</summary>
+    internal AzureTaskStorage(TableServiceClient tables, TableServiceClient indexTables, string tableName, Serializer serializer, TaskIdMinter minter)
+    {
+        ArgumentNullException.ThrowIfNull(tables);
+        ArgumentNullException.ThrowIfNull(indexTables);
         _table = tables.GetTableClient(tableName);
         _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
+        var indexTable = IndexTableName(tableName);
+        _created = new TableCreation(tables, tableName);
+        _listing = new TableListingIndex<ScheduledTaskStatus>(indexTables.GetTableClient(indexTable), new TableCreation(indexTables, indexTable).EnsureAsync);
         _serializer = serializer;
         _minter = minter;
-        _created = new Lazy<Task>(() => tables.CreateTableIfNotExistsAsync(tableName));
     }
+
+    /// <summary>The table of the listing rows of the tasks in <paramref name="tableName"/>.</summary>
+    public static string IndexTableName(string tableName) => tableName + "Index";
 
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -50,12 +81,12 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
             return;
         }
 
-        await _created.Value;
+        await _created.EnsureAsync();
         var rowKey = TaskKeys.RowKey(id);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskKeys.PartitionKey(rowKey), rowKey);
         if (response is { HasValue: true, Value: { } entity })
         {
-            grainState.State = TaskRow.ReadState<T>(ReadChunks(entity), _serializer);
+            grainState.State = TaskRow.ReadState<T>(ItemChunks.Read(entity, StateProperty), _serializer);
             grainState.ETag = entity.ETag.ToString();
             grainState.RecordExists = true;
         }
@@ -64,15 +95,38 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
     /// <inheritdoc />
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await _created.Value;
-        var row = TaskRow.From(grainId.GetGuidKey(), grainState.State, _serializer);
-        var (entity, bytes) = ToEntity(row);
+        await _created.EnsureAsync();
+        var task = TaskRow.Task(grainState.State);
+
+        // A task stored before listing rows existed may have rows of any status (the migration writes them): delete all.
+        var stale = task.ListingStatuses.IsEmpty && grainState.ETag is not null ? StatusSet.All : task.ListingStatuses;
+        task.ListingStatuses = stale.With((int)task.Status);
+        var row = TaskRow.From(grainId.GetGuidKey(), task, _serializer);
+        var entity = new TableEntity(TaskKeys.PartitionKey(row.RowKey), row.RowKey)
+        {
+            ["Owner"] = row.Owner,
+            ["Status"] = row.Status.ToString(),
+            [LayoutProperty] = ListedLayout,
+        };
+        ItemChunks.Write(entity, ListedProperty, row.Listed);
+        ItemChunks.Write(entity, StateProperty, row.State);
         var action = grainState.ETag is null
             ? new TableTransactionAction(TableTransactionActionType.Add, entity)
             : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(grainState.ETag));
-        var etag = await _writer.WriteAsync(action, bytes);
+        var etag = await _writer.WriteAsync(action);
         grainState.ETag = etag.ToString();
         grainState.RecordExists = true;
+
+        try
+        {
+            await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed);
+        }
+        catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException or TimeoutException or RowTooLargeException)
+        {
+            throw new ListingWriteException($"Task {row.Id} was stored; its listing rows were not: {e.Message}", e);
+        }
+
+        task.ListingStatuses = StatusSet.Of((int)row.Status);
     }
 
     /// <inheritdoc />
@@ -80,9 +134,15 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
     {
         if (grainState.ETag is not null)
         {
-            var rowKey = TaskKeys.RowKey(grainId.GetGuidKey());
+            var id = grainId.GetGuidKey();
+            var rowKey = TaskKeys.RowKey(id);
             var entity = new TableEntity(TaskKeys.PartitionKey(rowKey), rowKey);
-            await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, entity, new ETag(grainState.ETag)), 1024);
+            await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, entity, new ETag(grainState.ETag)));
+            if (grainState.State is TaskGrainState { Definition: { } definition } task)
+            {
+                var statuses = task.ListingStatuses.IsEmpty ? StatusSet.All : task.ListingStatuses.With((int)task.Status);
+                await _listing.RemoveAsync(rowKey, definition.Owner, statuses);
+            }
         }
 
         grainState.ETag = null;
@@ -92,59 +152,54 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IAsyncDisposab
     /// <inheritdoc />
     public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
     {
-        await _created.Value;
-        var items = new List<TaskSnapshot>(query.Limit);
-        var rows = _table.QueryAsync<TableEntity>(ListingFilter.For(query.After, query.Owner, query.Status?.ToString()), maxPerPage: Math.Min(query.Limit + 1, 1000), select: ["Task"], cancellationToken: cancellationToken);
-        await foreach (var row in rows)
+        await _created.EnsureAsync();
+        if (query.Owner is not null || query.Status is not null)
         {
-            if (items.Count == query.Limit)
-            {
-                return new TaskPage(items, TaskKeys.RowKey(items[^1].Id));
-            }
-
-            items.Add(JsonSerializer.Deserialize<TaskSnapshot>(row.GetBinary("Task"), TaskIndexJson.Options)!);
+            var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
+            return new TaskPage([.. items.Select(TaskRow.ReadListed)], next);
         }
 
-        return new TaskPage(items, null);
+        // Every owner's tasks, newest first: the state rows themselves, in key order.
+        var filter = query.After is null
+            ? null
+            : TableClient.CreateQueryFilter($"PartitionKey ge {TaskKeys.PartitionKey(query.After)} and RowKey gt {query.After}");
+        var page = new List<TaskSnapshot>(query.Limit);
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(query.Limit + 1, 1000), select: ListedColumns, cancellationToken: cancellationToken))
+        {
+            if (page.Count == query.Limit)
+            {
+                return new TaskPage(page, TaskKeys.RowKey(page[^1].Id));
+            }
+
+            page.Add(TaskRow.ReadListed(ItemChunks.Read(row, ListedProperty)));
+        }
+
+        return new TaskPage(page, null);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _writer.DisposeAsync();
-
-    private static (TableEntity Entity, long Bytes) ToEntity(TaskRow row)
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
     {
-        // UTF-8 in a binary property: 64 KiB, where a string property holds 32K characters.
-        var snapshot = JsonSerializer.SerializeToUtf8Bytes(row.Snapshot, TaskIndexJson.Options);
-        var entity = new TableEntity(TaskKeys.PartitionKey(row.RowKey), row.RowKey)
-        {
-            ["Owner"] = row.Owner,
-            ["Status"] = row.Status.ToString(),
-            ["Task"] = snapshot,
-        };
-        var chunks = (row.State.Length + ChunkBytes - 1) / ChunkBytes;
-        if (chunks > MaxChunks)
-        {
-            throw new InvalidOperationException($"Task state of {row.State.Length} bytes does not fit in one table row.");
-        }
-
-        for (var i = 0; i < chunks; i++)
-        {
-            entity[ChunkName(i)] = row.State.AsSpan(i * ChunkBytes, Math.Min(ChunkBytes, row.State.Length - i * ChunkBytes)).ToArray();
-        }
-
-        return (entity, row.State.Length + snapshot.Length + 512);
+        await _created.EnsureAsync();
+        var rowKey = TaskKeys.RowKey(id);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TaskKeys.PartitionKey(rowKey), rowKey, select: ["PartitionKey"], cancellationToken);
+        return response.HasValue;
     }
 
-    private static byte[] ReadChunks(TableEntity entity)
+    /// <inheritdoc />
+    public string Kind => "tasks";
+
+    /// <inheritdoc />
+    public Task<int> MigrateListingsAsync(CancellationToken cancellationToken) =>
+        _listing.MigrateAsync(
+            _table, null, ListedColumns.Append("Owner").Append("Status"),
+            row => (row.GetString("Owner"), Enum.Parse<ScheduledTaskStatus>(row.GetString("Status")), ItemChunks.Read(row, ListedProperty)),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
     {
-        var parts = new List<byte[]>();
-        for (var i = 0; entity.GetBinary(ChunkName(i)) is { } part; i++)
-        {
-            parts.Add(part);
-        }
-
-        return [.. parts.SelectMany(p => p)];
+        await _writer.DisposeAsync();
+        await _listing.DisposeAsync();
     }
-
-    private static string ChunkName(int index) => index == 0 ? "State" : $"State{index}";
 }

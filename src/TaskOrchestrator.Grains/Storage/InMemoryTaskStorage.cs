@@ -45,6 +45,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
     /// <inheritdoc />
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        // Listings read these rows directly, so no listing row can be left behind: only the current status is listed.
+        TaskRow.Task(grainState.State).ListingStatuses = Listing.StatusSet.Of((int)TaskRow.Task(grainState.State).Status);
         var row = TaskRow.From(grainId.GetGuidKey(), grainState.State, serializer);
         lock (_lock)
         {
@@ -98,6 +100,15 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
         }
 
         return Task.FromResult(new TaskPage(items, null));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_rows.ContainsKey(TaskKeys.RowKey(id)));
+        }
     }
 
     private void CheckETag(string rowKey, string? expected)

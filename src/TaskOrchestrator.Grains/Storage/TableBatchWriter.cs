@@ -13,8 +13,15 @@ namespace TaskOrchestrator.Storage;
 /// </summary>
 internal sealed class TableBatchWriter : IAsyncDisposable
 {
-    private const int MaxRowsPerTransaction = 100;
-    private const long MaxBytesPerTransaction = 3 * 1024 * 1024;
+    /// <summary>The most rows Azure Table storage takes in one entity-group transaction.</summary>
+    internal const int MaxRowsPerTransaction = 100;
+
+    /// <summary>
+    /// The most bytes one transaction may carry as sent, estimated by <see cref="SentBytes"/>. Azure refuses a
+    /// <c>$batch</c> body over 4 MiB; the estimate is an upper bound and this leaves a quarter of the cap spare.
+    /// </summary>
+    internal const long MaxSentBytesPerTransaction = 3 * 1024 * 1024;
+
     private const int MaxRowsPerFlush = 2_000;
 
     private readonly TableClient _table;
@@ -29,10 +36,13 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Queues one row action; completes with the row's new ETag once it is stored.</summary>
-    public Task<ETag> WriteAsync(TableTransactionAction action, long approximateBytes)
+    /// <summary>
+    /// Queues one row action; completes with the row's new ETag once it is stored. A delete with
+    /// <paramref name="missingIsFine"/> also completes when the row did not exist (listing rows a crash may have left).
+    /// </summary>
+    public Task<ETag> WriteAsync(TableTransactionAction action, bool missingIsFine = false)
     {
-        var pending = new PendingWrite(action, approximateBytes);
+        var pending = new PendingWrite(action, SentBytes(action), missingIsFine);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(TableBatchWriter));
@@ -46,6 +56,69 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _loop;
         _flushSlots.Dispose();
+    }
+
+    /// <summary>
+    /// An upper bound of what <paramref name="action"/> adds to a <c>$batch</c> body as sent: binary values grow by a
+    /// third in base64, a string by up to six times (JSON escapes control and non-ASCII characters as <c>\uXXXX</c>),
+    /// each property carries its name and type annotation, and each row a part header with its URL.
+    /// </summary>
+    internal static long SentBytes(TableTransactionAction action)
+    {
+        var entity = action.Entity;
+        long bytes = 1024 + 12L * (entity.PartitionKey.Length + entity.RowKey.Length);
+        if (action.ActionType == TableTransactionActionType.Delete)
+        {
+            return bytes;
+        }
+
+        if (entity is not IDictionary<string, object> properties)
+        {
+            return bytes + 64 * 1024;
+        }
+
+        foreach (var (name, value) in properties)
+        {
+            bytes += 2L * name.Length + 64 + value switch
+            {
+                byte[] binary => (binary.Length + 2L) / 3 * 4,
+                BinaryData data => (data.ToMemory().Length + 2L) / 3 * 4,
+                string text => 6L * text.Length,
+                _ => 64,
+            };
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Rows of one partition, in transactions under the row and size limits, no row twice in one.</summary>
+    internal static IEnumerable<List<T>> Transactions<T>(IEnumerable<T> rows, Func<T, TableTransactionAction> action, Func<T, long> sentBytes)
+    {
+        foreach (var partition in rows.GroupBy(r => action(r).Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            var current = new List<T>();
+            var keys = new HashSet<string>(StringComparer.Ordinal);
+            long bytes = 0;
+            foreach (var row in partition)
+            {
+                var size = sentBytes(row);
+                if (current.Count > 0 && (current.Count == MaxRowsPerTransaction || bytes + size > MaxSentBytesPerTransaction || keys.Contains(action(row).Entity.RowKey)))
+                {
+                    yield return current;
+                    (current, bytes) = ([], 0);
+                    keys.Clear();
+                }
+
+                keys.Add(action(row).Entity.RowKey);
+                current.Add(row);
+                bytes += size;
+            }
+
+            if (current.Count > 0)
+            {
+                yield return current;
+            }
+        }
     }
 
     private async Task RunAsync()
@@ -72,40 +145,11 @@ internal sealed class TableBatchWriter : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAll(Transactions(rows).Select(SendAsync));
+            await Task.WhenAll(Transactions(rows, r => r.Action, r => r.SentBytes).Select(SendAsync));
         }
         finally
         {
             _flushSlots.Release();
-        }
-    }
-
-    /// <summary>Rows of one partition, in transactions under the row and size limits, no row twice in one.</summary>
-    private static IEnumerable<List<PendingWrite>> Transactions(List<PendingWrite> rows)
-    {
-        foreach (var partition in rows.GroupBy(r => r.Action.Entity.PartitionKey))
-        {
-            var current = new List<PendingWrite>();
-            var keys = new HashSet<string>(StringComparer.Ordinal);
-            long bytes = 0;
-            foreach (var row in partition)
-            {
-                if (current.Count == MaxRowsPerTransaction || bytes + row.ApproximateBytes > MaxBytesPerTransaction || !keys.Add(row.Action.Entity.RowKey))
-                {
-                    yield return current;
-                    (current, bytes) = ([], 0);
-                    keys.Clear();
-                    keys.Add(row.Action.Entity.RowKey);
-                }
-
-                current.Add(row);
-                bytes += row.ApproximateBytes;
-            }
-
-            if (current.Count > 0)
-            {
-                yield return current;
-            }
         }
     }
 
@@ -131,9 +175,14 @@ internal sealed class TableBatchWriter : IAsyncDisposable
             }
             catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int failed && failed < rows.Count)
             {
-                // The transaction applied nothing: fail the row that broke it and send the others again.
-                rows[failed].Completion.TrySetException(Translate(e));
+                // The transaction applied nothing: settle the row that broke it and send the others again.
+                Settle(rows[failed], e);
                 rows.RemoveAt(failed);
+            }
+            catch (RequestFailedException e) when (rows.Count == 1)
+            {
+                Settle(rows[0], e);
+                return;
             }
             catch (Exception e)
             {
@@ -147,6 +196,18 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         }
     }
 
+    private static void Settle(PendingWrite row, RequestFailedException e)
+    {
+        if (row.MissingIsFine && e.Status == 404)
+        {
+            row.Completion.TrySetResult(default);
+        }
+        else
+        {
+            row.Completion.TrySetException(Translate(e));
+        }
+    }
+
     private async Task<ETag> SendOneAsync(TableTransactionAction action)
     {
         var entity = action.Entity;
@@ -154,18 +215,26 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         {
             TableTransactionActionType.Add => await _table.AddEntityAsync(entity),
             TableTransactionActionType.UpdateReplace => await _table.UpdateEntityAsync(entity, action.ETag, TableUpdateMode.Replace),
+            TableTransactionActionType.UpsertReplace => await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace),
             TableTransactionActionType.Delete => await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, action.ETag),
-            _ => throw new NotSupportedException($"Row action {action.ActionType} is not used by the task store."),
+            _ => throw new NotSupportedException($"Row action {action.ActionType} is not used by the stores."),
         };
         return response.Headers.ETag ?? default;
     }
 
-    /// <summary>A lost optimistic-concurrency race is Orleans' <see cref="InconsistentStateException"/>.</summary>
-    private static Exception Translate(Exception e) => e is RequestFailedException { Status: 409 or 412 or 404 } failed
-        ? new InconsistentStateException($"The task row changed underneath this write ({failed.Status} {failed.ErrorCode}).", failed)
-        : e;
+    /// <summary>
+    /// A lost optimistic-concurrency race is Orleans' <see cref="InconsistentStateException"/>; a row storage refuses
+    /// for its size is a <see cref="RowTooLargeException"/>, which no retry can fix.
+    /// </summary>
+    private static Exception Translate(Exception e) => e switch
+    {
+        RequestFailedException { Status: 409 or 412 or 404 } failed =>
+            new InconsistentStateException($"The row changed underneath this write ({failed.Status} {failed.ErrorCode}).", failed),
+        RequestFailedException failed when RowTooLargeException.IsSizeRefusal(failed) => new RowTooLargeException(failed),
+        _ => e,
+    };
 
-    private sealed record PendingWrite(TableTransactionAction Action, long ApproximateBytes)
+    private sealed record PendingWrite(TableTransactionAction Action, long SentBytes, bool MissingIsFine)
     {
         public TaskCompletionSource<ETag> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -43,8 +43,8 @@ public sealed partial class TaskGrain
         LogScheduledCore(dueAt);
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            // A query string may carry a credential (a signed URL); the path says which target it is.
-            LogTarget(method, Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Path) : "(not a URL)");
+            // A query string or user info may carry a credential (a signed URL, user:password@); the host and path say which target it is.
+            LogTarget(method, Uri.TryCreate(url, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.Authority[(uri.UserInfo.Length > 0 ? uri.UserInfo.Length + 1 : 0)..]}{uri.AbsolutePath}" : "(not a URL)");
         }
     }
 
@@ -85,6 +85,24 @@ public sealed partial class TaskGrain
     {
         using var scope = BeginTaskScope(LogLevel.Warning);
         LogResumingInterruptedAttemptCore(attempts);
+    }
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "Task state stored, but its listing rows were not; they are written again by the task's next write (a finished task keeps its reminder until then)")]
+    private partial void LogListingDeferredCore(Exception exception);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "Storage refused the task's record for its size; its response and attempt details were dropped and it ends {Status}")]
+    private partial void LogCompactedCore(ScheduledTaskStatus status, Exception exception);
+
+    private void LogListingDeferred(Exception exception)
+    {
+        using var scope = BeginTaskScope(LogLevel.Warning);
+        LogListingDeferredCore(exception);
+    }
+
+    private void LogCompacted(Exception exception)
+    {
+        using var scope = BeginTaskScope(LogLevel.Error);
+        LogCompactedCore(State.Status, exception);
     }
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Debug, Message = "Task activation ended by Orleans ({Reason}) with its timer armed: handed over to a new activation")]

@@ -1,4 +1,5 @@
 using Orleans.Storage;
+using TaskOrchestrator.Storage;
 
 namespace TaskOrchestrator.Tasks;
 
@@ -56,6 +57,12 @@ public sealed partial class TaskGrain
 
     private Task UnregisterReminderAsync()
     {
+        // A finished task whose listing rows are behind keeps its reminder: the next tick writes them again.
+        if (_listingStale)
+        {
+            return _reminderChange;
+        }
+
         _reminderChange = UnregisterAsync(_reminderChange);
         return _reminderChange;
 
@@ -72,7 +79,11 @@ public sealed partial class TaskGrain
         }
     }
 
-    /// <summary>Writes the state (and with it the task's listing row) as it is when the write starts, after any earlier write.</summary>
+    /// <summary>
+    /// Writes the state (and with it the task's listing rows) as it is when the write starts, after any earlier write.
+    /// A state stored whose listing rows were not counts as written (<see cref="_listingStale"/> says so); a state
+    /// storage refuses for its size is made smaller once and written again (<see cref="TaskGrainState.Compact"/>).
+    /// </summary>
     private Task PersistAsync()
     {
         _lastWrite = WriteAsync(_lastWrite);
@@ -83,19 +94,28 @@ public sealed partial class TaskGrain
             await IgnoreFailure(previous);
             try
             {
-                await state.WriteStateAsync();
-                _lastWriteFailed = false;
+                try
+                {
+                    await state.WriteStateAsync();
+                }
+                catch (RowTooLargeException e)
+                {
+                    State.Compact(Now);
+                    LogCompacted(e);
+                    await state.WriteStateAsync();
+                }
+
+                _listingStale = false;
+            }
+            catch (ListingWriteException e)
+            {
+                _listingStale = true;
+                LogListingDeferred(e);
             }
             catch (InconsistentStateException)
             {
                 // Someone else wrote this task (or a timed-out write landed after all): reload from storage.
-                _lastWriteFailed = true;
                 DeactivateOnIdle();
-                throw;
-            }
-            catch
-            {
-                _lastWriteFailed = true;
                 throw;
             }
         }

@@ -45,7 +45,7 @@ public sealed partial class TaskGrain(
     private Task _reminderChange = Task.CompletedTask;
     private Task _lastWrite = Task.CompletedTask;
     private bool _attemptInFlight;
-    private bool _lastWriteFailed;
+    private bool _listingStale;
     private bool _stateUncertain;
 
     private TaskGrainState State => state.State;
@@ -227,20 +227,32 @@ public sealed partial class TaskGrain(
             return;
         }
 
+        // An attempt or a write in flight finishes what follows it (its final write, then the reminder's removal): removing
+        // the reminder now could leave a task whose write then fails with no reminder at all.
+        if (_attemptInFlight || !_lastWrite.IsCompleted)
+        {
+            return;
+        }
+
         if (!state.RecordExists || State.Status.IsFinal())
         {
-            // A leftover: the task was never stored, or it finished but its clean-up failed. Finish the clean-up.
-            if (state.RecordExists && _lastWriteFailed)
+            // A leftover: the task was never stored, or it finished but its clean-up did not. This activation cannot tell
+            // whether the final write's listing rows were stored before a crash, so it writes the task once more.
+            if (state.RecordExists)
             {
                 await PersistAsync();
             }
 
             await UnregisterReminderAsync();
-            DeactivateOnIdle();
+            if (!_listingStale)
+            {
+                DeactivateOnIdle();
+            }
+
             return;
         }
 
-        if (_attemptInFlight || _timer is not null)
+        if (_timer is not null)
         {
             return;
         }
@@ -311,22 +323,29 @@ public sealed partial class TaskGrain(
             State.FinishedAttempts++;
             State.UpdateLastAttempt(a => a with { FinishedAt = finishedAt, StatusCode = response.StatusCode, Error = response.Error });
             State.Response = response;
-            var pause = RetryDelay(definition, response);
-            retrying = pause is not null;
-            if (pause is { } delay)
+            if (RetryDelay(definition, response) is { } delay)
             {
                 // Still Running: the next attempt is due after the pause, and the reminder brings it back wherever this activation is by then.
                 State.NextAttemptAt = finishedAt + delay;
-                await PersistAsync();
-                LogRetrying(number, response.StatusCode, response.Error, State.NextAttemptAt.Value);
             }
             else
             {
                 State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
                 State.FinishedAt = finishedAt;
-                await PersistAsync();
+            }
+
+            await PersistAsync();
+
+            // A write storage refused for its size ends the task (see TaskGrainState.Compact), whatever was decided above.
+            retrying = !State.Status.IsFinal();
+            if (retrying)
+            {
+                LogRetrying(number, response.StatusCode, response.Error, State.NextAttemptAt!.Value);
+            }
+            else
+            {
                 LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, response.StatusCode, response.Error);
-                metrics.TaskFinished(response.IsSuccess);
+                metrics.TaskFinished(State.Status == ScheduledTaskStatus.Completed);
                 NotifyObserver();
                 await UnregisterReminderAsync();
             }

@@ -1,3 +1,5 @@
+using TaskOrchestrator.Listing;
+
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>The persisted state of a <see cref="TaskGrain"/>.</summary>
@@ -34,6 +36,12 @@ public sealed class TaskGrainState
     /// <summary>Attempts that got an outcome; an attempt cut short by a silo's death does not count towards the retry policy.</summary>
     [Id(9)] public int FinishedAttempts { get; set; }
 
+    /// <summary>
+    /// The statuses whose listing rows may exist, kept by the task store (see <see cref="StatusSet"/>); empty in state
+    /// stored before listing rows existed.
+    /// </summary>
+    [Id(10)] public StatusSet ListingStatuses { get; set; }
+
     /// <summary>How many attempts <see cref="History"/> keeps (the retry policy allows at most 100).</summary>
     public const int MaxHistory = 100;
 
@@ -54,6 +62,31 @@ public sealed class TaskGrainState
         if (History.Count > 0)
         {
             History[^1] = update(History[^1]);
+        }
+    }
+
+    /// <summary>The error a task's last attempt shows once its record had to be made smaller to be stored.</summary>
+    public const string CompactedError = "Storage refused this task's record for its size: its response and the details of earlier attempts were dropped.";
+
+    /// <summary>
+    /// Makes the state small enough to store after storage refused it for its size: the response body and every attempt
+    /// but the last are dropped, the last attempt's error is replaced. A finished task keeps its status; one that was
+    /// still running (or waiting for a retry) ends Failed, since its progress cannot be stored.
+    /// </summary>
+    public void Compact(DateTimeOffset now)
+    {
+        Response = new TaskResponse(Response?.StatusCode, null, CompactedError, Response?.Failure);
+        if (History.Count > 0)
+        {
+            var last = History[^1] with { Error = CompactedError, FinishedAt = History[^1].FinishedAt ?? now };
+            History = [last];
+        }
+
+        if (!Status.IsFinal())
+        {
+            Status = ScheduledTaskStatus.Failed;
+            NextAttemptAt = null;
+            FinishedAt = now;
         }
     }
 

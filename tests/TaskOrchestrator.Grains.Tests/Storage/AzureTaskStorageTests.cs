@@ -113,7 +113,7 @@ public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixtur
     {
         var id = IdAt(Epoch);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(
+        await Assert.ThrowsAsync<RowTooLargeException>(
             () => Storage.WriteStateAsync(StateName, GrainIdOf(id), Unsaved(State(Epoch, body: new string('x', 1024 * 1024)))));
 
         Assert.False((await ReadAsync(id)).RecordExists);

@@ -1,0 +1,179 @@
+using Azure;
+using Azure.Data.Tables;
+using TaskOrchestrator.Storage;
+
+namespace TaskOrchestrator.Listing;
+
+/// <summary>
+/// The listing rows of one kind of resource in an Azure table (see <see cref="ListingKeys"/> for the layout): written
+/// after each state change of a resource, read a page at a time. Each row carries the resource as the listing shows
+/// it (its <c>Item</c> properties), so a page is one query and no point reads.
+/// </summary>
+/// <typeparam name="TStatus">The resource's status enum; its values are 0 to 7 and its names are used in keys.</typeparam>
+internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
+    where TStatus : struct, Enum
+{
+    /// <summary>The property holding the listed item (with <c>Item1</c>, <c>Item2</c>, … when it is longer than one property holds).</summary>
+    public const string ItemProperty = "Item";
+
+    /// <summary>The partition of this index's own bookkeeping rows (outside every listing's key range).</summary>
+    public const string MetaPartition = "meta";
+
+    private static readonly string[] StatusNames = Enum.GetNames<TStatus>();
+
+    private readonly TableClient _table;
+    private readonly TableBatchWriter _writer;
+    private readonly Func<Task> _ensureTable;
+
+    public TableListingIndex(TableClient table, Func<Task> ensureTable)
+    {
+        _table = table;
+        _ensureTable = ensureTable;
+        _writer = new TableBatchWriter(table, concurrentFlushes: 1);
+    }
+
+    /// <summary>
+    /// Makes the listing rows of resource <paramref name="position"/> show <paramref name="item"/> in
+    /// <paramref name="status"/>, and deletes the rows of the <paramref name="stale"/> statuses (missing ones are fine).
+    /// The owner's rows change in one transaction; the cross-owner status rows after or beside it.
+    /// </summary>
+    public async Task WriteAsync(string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item)
+    {
+        await _ensureTable();
+        var current = StatusNames[ToInt(status)];
+        var ownerPartition = ListingKeys.OwnerPartition(owner);
+        var writes = new List<Task>(8)
+        {
+            Upsert(ownerPartition, ListingKeys.AllPrefix + position, item),
+            Upsert(ownerPartition, ListingKeys.StatusPrefix(current) + position, item),
+            Upsert(ListingKeys.StatusPartition(current, position), position, item),
+        };
+        foreach (var old in stale.Without(ToInt(status)).Members(StatusNames.Length))
+        {
+            writes.Add(Delete(ownerPartition, ListingKeys.StatusPrefix(StatusNames[old]) + position));
+            writes.Add(Delete(ListingKeys.StatusPartition(StatusNames[old], position), position));
+        }
+
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>Deletes every listing row of resource <paramref name="position"/> in the <paramref name="statuses"/> (missing ones are fine).</summary>
+    public async Task RemoveAsync(string position, string owner, StatusSet statuses)
+    {
+        await _ensureTable();
+        var ownerPartition = ListingKeys.OwnerPartition(owner);
+        var writes = new List<Task> { Delete(ownerPartition, ListingKeys.AllPrefix + position) };
+        foreach (var status in statuses.Members(StatusNames.Length))
+        {
+            writes.Add(Delete(ownerPartition, ListingKeys.StatusPrefix(StatusNames[status]) + position));
+            writes.Add(Delete(ListingKeys.StatusPartition(StatusNames[status], position), position));
+        }
+
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>
+    /// One page, newest first: the owner's items (of one status, or all) or, with no owner, every owner's items of one
+    /// status. <paramref name="after"/> is the position the previous page ended at. Returns the items and the position
+    /// of the last one when more may follow.
+    /// </summary>
+    public async Task<(List<byte[]> Items, string? Next)> ListAsync(string? owner, TStatus? status, int limit, string? after, CancellationToken cancellationToken)
+    {
+        await _ensureTable();
+        string filter;
+        int positionStart;
+        if (owner is not null)
+        {
+            var prefix = status is { } s ? ListingKeys.StatusPrefix(StatusNames[ToInt(s)]) : ListingKeys.AllPrefix;
+            positionStart = prefix.Length;
+            var partition = ListingKeys.OwnerPartition(owner);
+            filter = after is null
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix + ListingKeys.RangeEnd}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix + after} and RowKey lt {prefix + ListingKeys.RangeEnd}");
+        }
+        else
+        {
+            var prefix = ListingKeys.StatusPrefix(StatusNames[ToInt(status ?? throw new ArgumentException("A listing across owners is by status.", nameof(status)))]);
+            positionStart = 0;
+
+            // Row keys are positions, and a position's partition is its hour: key order across partitions is newest first too.
+            filter = after is null
+                ? TableClient.CreateQueryFilter($"PartitionKey ge {prefix} and PartitionKey lt {prefix + ListingKeys.RangeEnd}")
+                : TableClient.CreateQueryFilter($"PartitionKey ge {ListingKeys.StatusPartition(StatusNames[ToInt(status.Value)], after)} and PartitionKey lt {prefix + ListingKeys.RangeEnd} and RowKey gt {after}");
+        }
+
+        var items = new List<byte[]>(limit);
+        string? lastPosition = null;
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken))
+        {
+            if (items.Count == limit)
+            {
+                return (items, lastPosition);
+            }
+
+            items.Add(ReadItem(row));
+            lastPosition = row.RowKey[positionStart..];
+        }
+
+        return (items, null);
+    }
+
+    /// <summary>
+    /// Writes the listing rows of every row of <paramref name="source"/> (matching <paramref name="filter"/>) that lacks
+    /// <see cref="AzureTaskStorage.LayoutProperty"/>, i.e. was stored before listing rows existed; then records in this
+    /// index that it is done, and does nothing on later calls. Each such row is read, its listing rows written (those of
+    /// any other status deleted), and the row read again: if it changed meanwhile (a live write, whose own listing write
+    /// may have landed before this one), its listing rows are written again from what it holds now, until it stands still.
+    /// </summary>
+    public async Task<int> MigrateAsync(
+        TableClient source, string? filter, IEnumerable<string> select, Func<TableEntity, (string Owner, TStatus Status, byte[] Item)> read, CancellationToken cancellationToken)
+    {
+        await _ensureTable();
+        var marker = $"listing-migration-{source.Name}";
+        if ((await _table.GetEntityIfExistsAsync<TableEntity>(MetaPartition, marker, cancellationToken: cancellationToken)).HasValue)
+        {
+            return 0;
+        }
+
+        var columns = select.Concat(["PartitionKey", "RowKey", AzureTaskStorage.LayoutProperty]).ToArray();
+        var written = 0;
+        await foreach (var row in source.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken))
+        {
+            if (row.ContainsKey(AzureTaskStorage.LayoutProperty))
+            {
+                continue;
+            }
+
+            var current = row;
+            for (var round = 0; round < 10 && current is not null && !current.ContainsKey(AzureTaskStorage.LayoutProperty); round++)
+            {
+                var (owner, status, item) = read(current);
+                await WriteAsync(current.RowKey, owner, status, StatusSet.All, item);
+                var again = await source.GetEntityIfExistsAsync<TableEntity>(current.PartitionKey, current.RowKey, columns, cancellationToken);
+                current = again.HasValue && again.Value!.ETag != current.ETag ? again.Value : null;
+            }
+
+            written++;
+        }
+
+        await _table.UpsertEntityAsync(new TableEntity(MetaPartition, marker) { ["Done"] = true, ["At"] = DateTimeOffset.UtcNow }, cancellationToken: cancellationToken);
+        return written;
+    }
+
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    /// <summary>The item of a listing row, joined from its properties.</summary>
+    public static byte[] ReadItem(TableEntity row) => ItemChunks.Read(row, ItemProperty);
+
+    private Task Upsert(string partition, string row, ReadOnlyMemory<byte> item)
+    {
+        var entity = new TableEntity(partition, row);
+        ItemChunks.Write(entity, ItemProperty, item);
+        return _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+    }
+
+    private Task Delete(string partition, string row) =>
+        _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All), missingIsFine: true);
+
+    private static int ToInt(TStatus status) => Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture);
+}
