@@ -14,15 +14,17 @@ internal sealed record BenchmarkOptions(
     Uri? Url,
     string? Token,
     string? Out,
-    int Concurrency)
+    int Concurrency,
+    int Tasks,
+    int Owners)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
         if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N]");
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)]");
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -51,7 +53,9 @@ internal sealed record BenchmarkOptions(
             Get("url") is { } url ? new Uri(url) : null,
             Get("token") ?? Environment.GetEnvironmentVariable("TASKORCH_TOKEN"),
             Get("out"),
-            Int("concurrency", 64));
+            Int("concurrency", 64),
+            Int("tasks", 200_000),
+            Int("owners", 100));
         if (named.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");
@@ -62,9 +66,14 @@ internal sealed record BenchmarkOptions(
             throw new ArgumentException("--storage is azure or memory.");
         }
 
-        if (scenario == "storage-costs" && (options.Storage == "memory" || options.Url is not null))
+        if (scenario is "storage-costs" or "listing" && (options.Storage == "memory" || options.Url is not null))
         {
-            throw new ArgumentException("storage-costs measures the Azurite the benchmark starts: it takes neither --storage memory nor --url.");
+            throw new ArgumentException($"{scenario} measures the Azurite the benchmark starts: it takes neither --storage memory nor --url.");
+        }
+
+        if (options.Tasks < 200 || options.Owners < 1)
+        {
+            throw new ArgumentException("--tasks must be at least 200 and --owners at least 1.");
         }
 
         if (options.Url is not null && options.Token is null)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TaskOrchestrator.Benchmarks;
 
-// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs> [options]
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing> [options]
 BenchmarkOptions options;
 try
 {
@@ -16,9 +16,10 @@ catch (ArgumentException e)
 Console.WriteLine($"TaskOrchestrator benchmark, {DateTimeOffset.UtcNow:u}, {Environment.ProcessorCount} cores");
 await using var service = await ServiceUnderTest.StartAsync(options);
 var scenarios = new Scenarios(options, service, Console.Out);
-if (options.Scenario != "storage-costs")
+if (options.Scenario is not ("storage-costs" or "listing"))
 {
-    // storage-costs talks to Azurite alone: warming the server up would only add rows to the store it measures.
+    // storage-costs talks to Azurite alone, and listing fills the tables itself: warming the server up would only add
+    // rows to the store they measure.
     await scenarios.WarmUpAsync();
 }
 
@@ -28,6 +29,7 @@ object result = options.Scenario switch
     "throughput" => await scenarios.ThroughputAsync(),
     "burst" => await scenarios.BurstAsync(),
     "storage-costs" => await new StorageCosts(options, service, Console.Out).RunAsync(),
+    "listing" => await new ListingBenchmark(options, service, Console.Out).RunAsync(),
     _ => await scenarios.PendingAsync(),
 };
 

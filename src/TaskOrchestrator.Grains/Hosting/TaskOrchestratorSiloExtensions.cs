@@ -75,6 +75,9 @@ public static class TaskOrchestratorSiloExtensions
         silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new AzureTaskStorage(
             StorageClients.CreateTableServiceClient(connectionString, storage), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
         silo.Services.AddSingleton<ITaskIndex>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
+        silo.Services.AddHostedService(sp => new IdKeyLoader(
+            (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks), sp.GetRequiredService<TaskIdMinter>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<IdKeyLoader>>()));
 
         // Orchestrations are few next to tasks and change a few times each: Orleans' own table storage serves them.
         silo.AddAzureTableGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>((options, serializer) =>

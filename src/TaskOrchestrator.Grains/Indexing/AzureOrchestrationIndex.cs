@@ -54,7 +54,7 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
         };
         // The row keyed by position first: the migration of rows stored before listing rows existed re-reads it to tell
         // whether a live write came between its read and its own listing write.
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _listing.UpsertRowAsync(entity);
         await _listing.WriteAsync(position, summary.Owner, summary.Status, stale, JsonSerializer.SerializeToUtf8Bytes(summary, Json));
     }
 
@@ -85,6 +85,14 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
         }
 
         return new OrchestrationPage(page, null);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await _created.EnsureAsync();
+        var position = TaskKeys.RowKey(id);
+        return (await _table.GetEntityIfExistsAsync<TableEntity>(TaskKeys.PartitionKey(position), position, ["PartitionKey"], cancellationToken)).HasValue;
     }
 
     /// <inheritdoc />

@@ -17,4 +17,7 @@ public interface IOrchestrationIndex
 
     /// <summary>One page of orchestrations, newest first.</summary>
     Task<OrchestrationPage> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>True when an orchestration is listed under <paramref name="id"/>: one point read, no grain activated.</summary>
+    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default);
 }

@@ -47,4 +47,13 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
 
         return Task.FromResult(new OrchestrationPage(items, null));
     }
+
+    /// <inheritdoc />
+    public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_rows.ContainsKey(TaskKeys.RowKey(id)));
+        }
+    }
 }

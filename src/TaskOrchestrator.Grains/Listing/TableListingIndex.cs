@@ -57,6 +57,13 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         await Task.WhenAll(writes);
     }
 
+    /// <summary>Writes one row of this index's table through the same group commit as the listing rows.</summary>
+    public async Task UpsertRowAsync(TableEntity entity)
+    {
+        await _ensureTable();
+        await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+    }
+
     /// <summary>Deletes every listing row of resource <paramref name="position"/> in the <paramref name="statuses"/> (missing ones are fine).</summary>
     public async Task RemoveAsync(string position, string owner, StatusSet statuses)
     {
@@ -158,6 +165,34 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
 
         await _table.UpsertEntityAsync(new TableEntity(MetaPartition, marker) { ["Done"] = true, ["At"] = DateTimeOffset.UtcNow }, cancellationToken: cancellationToken);
         return written;
+    }
+
+    /// <summary>
+    /// The secret named <paramref name="name"/> kept in this index's bookkeeping rows: the first caller anywhere creates
+    /// it (<paramref name="bytes"/> random bytes), every later one reads the same.
+    /// </summary>
+    public async Task<byte[]> ReadOrCreateSecretAsync(string name, int bytes, CancellationToken cancellationToken)
+    {
+        await _ensureTable();
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = await _table.GetEntityIfExistsAsync<TableEntity>(MetaPartition, name, cancellationToken: cancellationToken);
+            if (existing is { HasValue: true, Value: { } row } && row.GetBinary("Secret") is { } secret && secret.Length == bytes)
+            {
+                return secret;
+            }
+
+            try
+            {
+                var created = System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes);
+                await _table.AddEntityAsync(new TableEntity(MetaPartition, name) { ["Secret"] = created }, cancellationToken);
+                return created;
+            }
+            catch (RequestFailedException e) when (e.Status == 409 && attempt < 3)
+            {
+                // Another silo created it first: read theirs.
+            }
+        }
     }
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();

@@ -198,6 +198,12 @@ public sealed partial class OrchestrationGrain(
     {
         if (!state.RecordExists)
         {
+            if (State.Definition is null)
+            {
+                // Asked about an orchestration that does not exist: nothing to keep in memory.
+                DeactivateOnIdle();
+            }
+
             return null;
         }
 

@@ -186,6 +186,10 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         return response.HasValue;
     }
 
+    /// <summary>The deployment's id key (see <see cref="TaskIdMinter"/>), shared by every silo through the index table.</summary>
+    public Task<byte[]> ReadOrCreateIdKeyAsync(CancellationToken cancellationToken) =>
+        _listing.ReadOrCreateSecretAsync("id-key", TaskIdMinter.KeyBytes, cancellationToken);
+
     /// <inheritdoc />
     public string Kind => "tasks";
 

@@ -216,7 +216,17 @@ public sealed partial class TaskGrain(
     }
 
     /// <inheritdoc />
-    public Task<TaskSnapshot?> GetAsync() => Task.FromResult(state.RecordExists ? Snapshot() : null);
+    public Task<TaskSnapshot?> GetAsync()
+    {
+        if (!state.RecordExists && State.Definition is null)
+        {
+            // Asked about a task that does not exist (or no longer does): nothing to keep in memory.
+            DeactivateOnIdle();
+            return Task.FromResult<TaskSnapshot?>(null);
+        }
+
+        return Task.FromResult(state.RecordExists ? Snapshot() : null);
+    }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)

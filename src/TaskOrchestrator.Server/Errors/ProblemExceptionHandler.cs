@@ -1,25 +1,22 @@
 using System.Text.Json;
-using Azure;
 using Microsoft.AspNetCore.Diagnostics;
-using Orleans.Runtime;
 
 namespace TaskOrchestrator.Server.Errors;
 
 /// <summary>
-/// Turns exceptions into ProblemDetails: a request the server could not read is the client's 4xx, an unreachable
-/// cluster or storage is a 503 with Retry-After, and anything else a 500 that reveals nothing.
+/// Turns exceptions into ProblemDetails: a request the server could not read is the client's 4xx, something storage
+/// refused for its size a 422, an unreachable cluster or storage a 503 with Retry-After, and anything else (storage
+/// refusing a request itself included: retrying would not help) a 500 that reveals nothing.
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
-    private const int RetryAfterSeconds = 5;
-
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         var (status, title, detail) = Classify(exception);
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
             LogUnavailable(exception);
-            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            context.Response.Headers.RetryAfter = Faults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         else if (status >= 500)
         {
@@ -40,20 +37,11 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", DescribeJsonError(json)),
         BadHttpRequestException bad when bad.StatusCode == 413 => (413, "Request body too large", bad.Message),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-        _ when IsUnavailable(exception) =>
-            (503, "Service unavailable", $"The scheduler or its storage did not answer in time; retry in {RetryAfterSeconds} s."),
+        _ when Faults.IsTooLarge(exception) =>
+            (422, "Too large to store", "Storage refused the resource for its size; send a smaller body or fewer and shorter headers."),
+        _ when Faults.IsUnavailable(exception) =>
+            (503, "Service unavailable", $"The scheduler or its storage did not answer in time; retry in {Faults.RetryAfterSeconds} s."),
         _ => (500, "Internal server error", "An unexpected error occurred; it has been logged."),
-    };
-
-    private static bool IsUnavailable(Exception exception) => exception switch
-    {
-        TimeoutException or OrleansException or RequestFailedException or SiloUnavailableException => true,
-
-        // The Azure SDK reports a storage request that failed every try (storage unreachable, or each try timed out)
-        // as an AggregateException of the failures.
-        AggregateException aggregate => aggregate.InnerExceptions.Count > 0
-            && aggregate.InnerExceptions.All(e => e is OperationCanceledException || IsUnavailable(e)),
-        _ => false,
     };
 
     private static string DescribeJsonError(JsonException json)

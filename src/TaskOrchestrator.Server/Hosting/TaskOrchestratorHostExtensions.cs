@@ -41,6 +41,7 @@ public static class TaskOrchestratorHostExtensions
         services.AddTaskOrchestratorAuth();
         builder.AddTaskOrchestratorDashboard();
         services.AddTaskAdmission();
+        services.AddSingleton<Endpoints.KnownIds>();
         services.AddTaskOrchestratorHealthChecks();
         services.AddTaskOrchestratorOpenApi();
         builder.AddTaskOrchestratorTelemetry();

@@ -23,6 +23,9 @@ public static class TelemetryExtensions
     /// <summary>The service name reported to OpenTelemetry unless <c>OTEL_SERVICE_NAME</c> says otherwise.</summary>
     public const string ServiceName = "task-orchestrator";
 
+    /// <summary>The meter Orleans reports its runtime's metrics on.</summary>
+    public const string OrleansMeterName = "Microsoft.Orleans";
+
     /// <summary>Adds metrics (always) and OTLP export of metrics, traces and logs (when <see cref="OtlpEndpointSetting"/> is set).</summary>
     public static WebApplicationBuilder AddTaskOrchestratorTelemetry(this WebApplicationBuilder builder)
     {
@@ -30,6 +33,9 @@ public static class TelemetryExtensions
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(TaskOrchestratorMetrics.MeterName)
+
+                // The silo's own: activations, messages, reminders, storage latency.
+                .AddMeter(OrleansMeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());

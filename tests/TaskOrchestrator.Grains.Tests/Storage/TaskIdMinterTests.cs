@@ -74,4 +74,38 @@ public sealed class TaskIdMinterTests
         Assert.All(recent, id => Assert.True(_minter.TryClaimNew(id), "A recent id was forgotten."));
         Assert.DoesNotContain(old, _minter.TryClaimNew);
     }
+
+    [Fact]
+    public void IsMinted_IdsThisKeyMinted_True()
+    {
+        var ids = Enumerable.Range(0, 100).Select(_ => _minter.Mint(_time.GetUtcNow())).ToList();
+
+        Assert.All(ids, id => Assert.True(_minter.IsMinted(id), $"{id} was minted here but not recognised."));
+    }
+
+    [Fact]
+    public void IsMinted_MadeUpOrAlteredIds_False()
+    {
+        var minted = _minter.Mint(Epoch);
+        var bytes = minted.ToByteArray(bigEndian: true);
+        bytes[15] ^= 1;
+
+        Assert.False(_minter.IsMinted(new Guid(bytes, bigEndian: true)));
+        Assert.False(_minter.IsMinted(Guid.CreateVersion7(Epoch)));
+        Assert.False(_minter.IsMinted(Guid.NewGuid()));
+        Assert.False(_minter.IsMinted(Guid.Empty));
+        Assert.False(_minter.IsMinted(new TaskIdMinter(_time).Mint(Epoch)), "An id minted under another key was recognised.");
+    }
+
+    [Fact]
+    public void IsMinted_SharedKey_EveryNodeRecognisesEveryOthersIds()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(TaskIdMinter.KeyBytes);
+        var other = new TaskIdMinter(_time);
+        _minter.UseKey(key);
+        other.UseKey(key);
+
+        Assert.True(other.IsMinted(_minter.Mint(Epoch)));
+        Assert.True(_minter.IsMinted(other.Mint(Epoch)));
+    }
 }

@@ -47,6 +47,10 @@ internal sealed partial class PrometheusScrape
     public double Value(string name, params string[] labels) =>
         _samples.GetValueOrDefault(Key(name, string.Join(',', labels.Order(StringComparer.Ordinal))));
 
+    /// <summary>The sum of every sample of <paramref name="name"/>, whatever its labels; 0 when there is none.</summary>
+    public double Sum(string name) =>
+        _samples.Where(s => s.Key == name || s.Key.StartsWith(name + "{", StringComparison.Ordinal)).Sum(s => s.Value);
+
     private static string Key(string name, string labels) => labels.Length == 0 ? name : $"{name}{{{labels}}}";
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>[^}]*)\})? (?<value>\S+)""")]

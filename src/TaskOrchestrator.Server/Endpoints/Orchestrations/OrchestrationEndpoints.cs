@@ -8,9 +8,11 @@ using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
+using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
+using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
@@ -56,7 +58,7 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Created<OrchestrationResource>, IdempotentReplay<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        OrchestrationRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -71,8 +73,8 @@ public static class OrchestrationEndpoints
             return blocked;
         }
 
-        // Orchestration ids are version-7 GUIDs like task ids: the listing's keys come from their time.
-        var claim = await IdempotentCreation.ClaimAsync(grains, "orchestrations", user.Subject(), idempotencyKey, request, Guid.CreateVersion7(createdAt));
+        // Orchestration ids are minted like task ids: version-7 GUIDs (the listing's keys come from their time), tagged.
+        var claim = await IdempotentCreation.ClaimAsync(grains, "orchestrations", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
         if (claim.Problem is { } refused)
         {
             return refused;
@@ -81,7 +83,16 @@ public static class OrchestrationEndpoints
         var id = claim.Id;
         var definition = new OrchestrationDefinition(
             user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
-        var result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
+        OrchestrationCommandResult result;
+        try
+        {
+            result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
+        }
+        catch (Exception e) when (Faults.IsUnavailable(e))
+        {
+            return UnknownOutcome.Problem(context, "orchestration", id, $"/orchestrations/{id}");
+        }
+
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
         {
             return IdempotentCreation.Replayed(OrchestrationResource.From(result.Orchestration!));
@@ -106,26 +117,26 @@ public static class OrchestrationEndpoints
             return problem!;
         }
 
-        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After));
+        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
         listing.LinkNextPage(context, "/orchestrations", page.Next);
         return TypedResults.Ok(page.Items.Select(OrchestrationSummaryResource.From).ToArray());
     }
 
-    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (orchestration, problem) = await FindAsync(id, user, grains);
+        var (orchestration, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         return orchestration is null ? problem! : TypedResults.Ok(OrchestrationResource.From(orchestration));
     }
 
-    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (o, problem) = await FindAsync(id, user, grains);
+        var (o, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         return o is null ? problem! : TypedResults.Ok(new OrchestrationStatusResource(o.Id, o.Status, o.FailureReason, o.CurrentStep));
     }
 
-    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (found, problem) = await FindAsync(id, user, grains);
+        var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (found is null)
         {
             return problem!;
@@ -142,9 +153,10 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network)
+        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        CancellationToken cancellationToken)
     {
-        var (found, problem) = await FindAsync(id, user, grains);
+        var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (found is null)
         {
             return problem!;
@@ -177,11 +189,17 @@ public static class OrchestrationEndpoints
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>The caller's orchestration with this id; another owner's is reported as missing, never as forbidden.</summary>
-    private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var orchestrationId))
         {
             return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
+        }
+
+        if (!await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken))
+        {
+            return (null, NotFound(orchestrationId));
         }
 
         var orchestration = await grains.GetGrain<IOrchestrationGrain>(orchestrationId).GetAsync();

@@ -7,6 +7,7 @@ using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
+using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
@@ -47,7 +48,7 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        CreateTaskRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -71,7 +72,16 @@ public static class TaskEndpoints
         var id = claim.Id;
         var definition = new TaskDefinition(
             user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
-        var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+        TaskCommandResult result;
+        try
+        {
+            result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+        }
+        catch (Exception e) when (Faults.IsUnavailable(e))
+        {
+            return UnknownOutcome.Problem(context, "task", id, $"/tasks/{id}");
+        }
+
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
         {
             return IdempotentCreation.Replayed(TaskResource.From(result.Task!));
@@ -99,26 +109,26 @@ public static class TaskEndpoints
             return problem!;
         }
 
-        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After));
+        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
         listing.LinkNextPage(context, "/tasks", page.Next);
         return TypedResults.Ok(page.Items.Select(TaskResource.From).ToArray());
     }
 
-    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains);
+        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(TaskResource.From(task));
     }
 
-    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains);
+        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(new TaskStatusResource(task.Id, task.Status));
     }
 
-    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains);
+        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (task is null)
         {
             return problem!;
@@ -135,9 +145,9 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TimeProvider time)
+        string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains);
+        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (task is null)
         {
             return problem!;
@@ -154,11 +164,17 @@ public static class TaskEndpoints
     }
 
     /// <summary>The caller's task with this id; another owner's task is reported as missing, never as forbidden.</summary>
-    private static async Task<(TaskSnapshot? Task, ProblemHttpResult? Problem)> FindAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<(TaskSnapshot? Task, ProblemHttpResult? Problem)> FindAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
         if (!Guid.TryParse(id, out var taskId))
         {
             return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
+        }
+
+        if (!await known.MayBeTaskAsync(taskId, cancellationToken))
+        {
+            return (null, NotFound(taskId));
         }
 
         var task = await grains.GetGrain<ITaskGrain>(taskId).GetAsync();
