@@ -34,6 +34,7 @@ public static class TaskOrchestratorHostExtensions
         builder.UseOrleans(silo => silo.AddTaskOrchestrator(builder.Configuration));
 
         var services = builder.Services;
+        services.AddHostedService<SecondInterruptExit>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => ConfigureJson(o.SerializerOptions));
         services.AddProblemDetails();
