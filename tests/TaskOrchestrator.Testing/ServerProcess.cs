@@ -34,17 +34,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server with <paramref name="settings"/> (configuration keys, ':' separated) and waits until it answers HTTP.</summary>
     public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort = null) =>
-        StartAsync(settings, httpPort, launcher: []);
+        StartAsync(settings, httpPort, launcher: [], readyLine: null);
 
     /// <summary>
     /// Starts the server as a terminal starts a command: as the leader of a process group of its own (its children
     /// join that group), with SIGINT handled as by default whatever the test runner ignores, so that
-    /// <see cref="InterruptGroupAsync"/> is a Ctrl+C. Linux: <c>setsid</c> and GNU <c>env</c>.
+    /// <see cref="InterruptGroupAsync"/> is a Ctrl+C. Waits until it answers HTTP or, given <paramref name="readyLine"/>,
+    /// until it prints a line containing that. Linux: <c>setsid</c> and GNU <c>env</c>.
     /// </summary>
-    public static async Task<ServerProcess> StartInProcessGroupAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<ServerProcess> StartInProcessGroupAsync(IReadOnlyDictionary<string, string> settings, string? readyLine = null)
     {
         // A runner started in the background of a shell without job control ignores SIGINT, and children inherit that.
-        var server = await StartAsync(settings, httpPort: null, launcher: ["setsid", "env", "--default-signal=INT"]);
+        var server = await StartAsync(settings, httpPort: null, launcher: ["setsid", "env", "--default-signal=INT"], readyLine);
         var stat = File.ReadAllText($"/proc/{server.Id}/stat");
         var group = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]; // after "pid (name) ": state, parent, group
         if (group != server.Id.ToString(CultureInfo.InvariantCulture))
@@ -56,7 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort, string[] launcher)
+    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort, string[] launcher, string? readyLine)
     {
         var serverDll = typeof(Program).Assembly.Location;
         var port = httpPort ?? FreePorts.Consecutive(1);
@@ -99,7 +100,19 @@ public sealed class ServerProcess : IAsyncDisposable
             if (clock.Elapsed > TimeSpan.FromSeconds(90))
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"The server did not answer HTTP within 90 s:\n{server.Tail()}");
+                var awaited = readyLine is null ? "answer HTTP" : $"print '{readyLine}'";
+                throw new TimeoutException($"The server did not {awaited} within 90 s:\n{server.Tail()}");
+            }
+
+            if (readyLine is not null)
+            {
+                if (server._output.Any(l => l.Contains(readyLine, StringComparison.Ordinal)))
+                {
+                    return server;
+                }
+
+                await Task.Delay(20);
+                continue;
             }
 
             try

@@ -57,6 +57,24 @@ public sealed class CtrlCTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CtrlC_WhileTheSiloStarts_StopsOnceStartedWithCleanOutputAndNoAzuriteLeft()
+    {
+        var server = await StartServerAsync(waitUntil: "Silo starting");
+        var azurite = AzuriteProcessIds();
+        var before = server.Output.Count;
+        await server.InterruptGroupAsync();
+
+        // It finishes starting first: give it the time a start takes on a loaded machine.
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"The server was still running 60 s after Ctrl+C:\n{server.Tail()}");
+        var afterCtrlC = server.Output.Skip(before).ToList();
+        Assert.True(server.ExitCode == 0, $"Exit code {server.ExitCode}:\n{string.Join('\n', afterCtrlC)}");
+        Assert.Contains(afterCtrlC, l => l.Contains("Interrupted while starting", StringComparison.Ordinal));
+        var errors = afterCtrlC.Where(line => ErrorMarks.Any(mark => line.Contains(mark, StringComparison.Ordinal))).ToList();
+        Assert.True(errors.Count == 0, $"Error output after Ctrl+C:\n{string.Join('\n', afterCtrlC)}");
+        AssertGone(azurite);
+    }
+
+    [Fact]
     public async Task CtrlC_SecondWhileShuttingDown_ExitsAtOnceAndKillsAzurite()
     {
         var server = await StartServerAsync();
@@ -123,7 +141,8 @@ public sealed class CtrlCTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private async Task<ServerProcess> StartServerAsync()
+    /// <summary>Starts the server; with <paramref name="waitUntil"/>, returns as soon as it prints that, not once it answers HTTP.</summary>
+    private async Task<ServerProcess> StartServerAsync(string? waitUntil = null)
     {
         var siloPort = FreePorts.Consecutive(2);
         var settings = new Dictionary<string, string>(TestTokens.ServerSettings)
@@ -136,7 +155,7 @@ public sealed class CtrlCTests(ITestOutputHelper output) : IAsyncLifetime
             ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
         };
-        _server = await ServerProcess.StartInProcessGroupAsync(settings);
+        _server = await ServerProcess.StartInProcessGroupAsync(settings, waitUntil);
         Assert.Contains(_server.Output, l => l.Contains($"Azurite is listening on 127.0.0.1:{_blobPort}", StringComparison.Ordinal));
         return _server;
     }
