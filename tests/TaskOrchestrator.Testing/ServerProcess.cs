@@ -34,7 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server with <paramref name="settings"/> (configuration keys, ':' separated) and waits until it answers HTTP.</summary>
     public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort = null) =>
-        StartAsync(settings, httpPort, launcher: [], readyLine: null);
+        StartAsync(settings, httpPort, command: ["dotnet"], readyLine: null);
 
     /// <summary>
     /// Starts the server as a terminal starts a command: as the leader of a process group of its own (its children
@@ -44,8 +44,10 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task<ServerProcess> StartInProcessGroupAsync(IReadOnlyDictionary<string, string> settings, string? readyLine = null)
     {
-        // A runner started in the background of a shell without job control ignores SIGINT, and children inherit that.
-        var server = await StartAsync(settings, httpPort: null, launcher: ["setsid", "env", "--default-signal=INT"], readyLine);
+        // setsid and env each run the next command in their own place (setsid forks only for a group leader, which a
+        // child of this process is not), so the process is the server's. A test runner started in the background of a
+        // shell without job control ignores SIGINT, and its children inherit that: env restores the default.
+        var server = await StartAsync(settings, httpPort: null, command: ["setsid", "env", "--default-signal=INT", "dotnet"], readyLine);
         var stat = File.ReadAllText($"/proc/{server.Id}/stat");
         var group = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]; // after "pid (name) ": state, parent, group
         if (group != server.Id.ToString(CultureInfo.InvariantCulture))
@@ -57,17 +59,17 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort, string[] launcher, string? readyLine)
+    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort, string[] command, string? readyLine)
     {
         var serverDll = typeof(Program).Assembly.Location;
         var port = httpPort ?? FreePorts.Consecutive(1);
-        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : "dotnet")
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = Path.GetDirectoryName(serverDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in launcher.Skip(1).Concat(launcher.Length > 0 ? ["dotnet"] : []))
+        foreach (var argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }
