@@ -29,17 +29,51 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Everything the server printed so far.</summary>
     public IReadOnlyCollection<string> Output => _output;
 
+    /// <summary>The exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts the server with <paramref name="settings"/> (configuration keys, ':' separated) and waits until it answers HTTP.</summary>
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort = null)
+    public static Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort = null) =>
+        StartAsync(settings, httpPort, command: ["dotnet"], readyLine: null);
+
+    /// <summary>
+    /// Starts the server as a terminal starts a command: as the leader of a process group of its own (its children
+    /// join that group), with SIGINT handled as by default whatever the test runner ignores, so that
+    /// <see cref="InterruptGroupAsync"/> is a Ctrl+C. Waits until it answers HTTP or, given <paramref name="readyLine"/>,
+    /// until it prints a line containing that. Linux: <c>setsid</c> and GNU <c>env</c>.
+    /// </summary>
+    public static async Task<ServerProcess> StartInProcessGroupAsync(IReadOnlyDictionary<string, string> settings, string? readyLine = null)
+    {
+        // setsid and env each run the next command in their own place (setsid forks only for a group leader, which a
+        // child of this process is not), so the process is the server's. A test runner started in the background of a
+        // shell without job control ignores SIGINT, and its children inherit that: env restores the default.
+        var server = await StartAsync(settings, httpPort: null, command: ["setsid", "env", "--default-signal=INT", "dotnet"], readyLine);
+        var stat = File.ReadAllText($"/proc/{server.Id}/stat");
+        var group = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[2]; // after "pid (name) ": state, parent, group
+        if (group != server.Id.ToString(CultureInfo.InvariantCulture))
+        {
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"The server (pid {server.Id}) is not the leader of its process group ({group}).");
+        }
+
+        return server;
+    }
+
+    private static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? httpPort, string[] command, string? readyLine)
     {
         var serverDll = typeof(Program).Assembly.Location;
         var port = httpPort ?? FreePorts.Consecutive(1);
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(command[0])
         {
             WorkingDirectory = Path.GetDirectoryName(serverDll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        foreach (var argument in command[1..])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.ArgumentList.Add(serverDll);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         start.Environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
@@ -68,7 +102,19 @@ public sealed class ServerProcess : IAsyncDisposable
             if (clock.Elapsed > TimeSpan.FromSeconds(90))
             {
                 await server.DisposeAsync();
-                throw new TimeoutException($"The server did not answer HTTP within 90 s:\n{server.Tail()}");
+                var awaited = readyLine is null ? "answer HTTP" : $"print '{readyLine}'";
+                throw new TimeoutException($"The server did not {awaited} within 90 s:\n{server.Tail()}");
+            }
+
+            if (readyLine is not null)
+            {
+                if (server._output.Any(l => l.Contains(readyLine, StringComparison.Ordinal)))
+                {
+                    return server;
+                }
+
+                await Task.Delay(20);
+                continue;
             }
 
             try
@@ -121,6 +167,32 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             throw new TimeoutException($"The server did not stop after SIGTERM:\n{Tail()}");
+        }
+    }
+
+    /// <summary>Sends SIGINT to the server's whole process group, as Ctrl+C in its terminal does (see <see cref="StartInProcessGroupAsync"/>).</summary>
+    public async Task InterruptGroupAsync()
+    {
+        using var kill = Process.Start("kill", ["-INT", "--", $"-{_process.Id.ToString(CultureInfo.InvariantCulture)}"]);
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -INT -{_process.Id} failed with exit code {kill.ExitCode}.");
+        }
+    }
+
+    /// <summary>Waits up to <paramref name="timeout"/> for the server to exit; false if it is still running.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

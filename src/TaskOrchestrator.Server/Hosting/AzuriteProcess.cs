@@ -6,19 +6,26 @@ namespace TaskOrchestrator.Server.Hosting;
 
 /// <summary>
 /// An Azurite emulator started from the repository's <c>azurite/</c> folder (installing it with <c>npm ci</c> on
-/// first use), bound to loopback. Disposing it stops it; it also stops by itself when this process dies.
+/// first use), bound to loopback, owned by this process: a Ctrl+C in this process's terminal does not reach it
+/// (see <c>start.mjs --parent-pid</c>). Disposing it stops it in an orderly way; it is killed when this process
+/// exits first, and stops by itself when this process dies.
 /// </summary>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>The well-known development account key every Azurite instance accepts.</summary>
     public const string DevelopmentAccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    // An orderly stop writes the data files; on disk they can take a moment.
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Process _process;
+    private int _disposed;
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
     {
         _process = process;
         ConnectionString = ConnectionStringFor(blobPort, queuePort, tablePort);
+        AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
     }
 
     /// <summary>The id of the process that runs Azurite (its start script; Azurite is that script's child).</summary>
@@ -101,7 +108,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
             arguments.AddRange(["--location", dataDirectory]);
         }
 
-        var start = new ProcessStartInfo("node") { WorkingDirectory = azuriteDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // Standard input is the stop signal: start.mjs stops Azurite when it closes, and it closes when this process dies.
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = azuriteDirectory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         arguments.ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node to run Azurite.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) log(e.Data); };
@@ -127,25 +141,65 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return azurite;
     }
 
-    /// <summary>Stops Azurite and waits for it to exit.</summary>
-    public async ValueTask DisposeAsync()
+    /// <summary>
+    /// Stops Azurite at once (SIGKILL to it and its start script): it does not write its data files. Best effort: one
+    /// that cannot be killed stops by itself once this process is gone.
+    /// </summary>
+    public void Kill()
     {
-        if (!_process.HasExited)
+        try
         {
             _process.Kill(entireProcessTree: true);
-            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await _process.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                // It is being killed; nothing more to do.
-            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already disposed: it has stopped.
+        }
+        catch (AggregateException)
+        {
+            // Some process of the tree could not be killed (it exited meanwhile, or is not ours to kill).
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // The same, for the start script itself.
+        }
+    }
+
+    /// <summary>Asks Azurite to stop (it writes its data files first) and waits for it; kills it if it takes over 10 s.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
         }
 
+        try
+        {
+            _process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The script has exited already.
+        }
+
+        using var wait = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+
+        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
         _process.Dispose();
     }
+
+    // Environment.Exit (a second Ctrl+C) does not wait for the orderly stop: take Azurite along rather than leave it
+    // running until it notices this process is gone.
+    private void OnProcessExit(object? sender, EventArgs e) => Kill();
 
     private static async Task RunToEndAsync(string fileName, string[] arguments, string workingDirectory, CancellationToken cancellationToken)
     {

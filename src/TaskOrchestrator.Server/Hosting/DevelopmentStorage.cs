@@ -4,7 +4,8 @@ namespace TaskOrchestrator.Server.Hosting;
 
 /// <summary>
 /// In Development, when no storage connection string is configured, starts Azurite from the repository's
-/// <c>azurite/</c> folder (data under <c>azurite/data</c>) and stops it after the silo on exit. Section
+/// <c>azurite/</c> folder (data under <c>azurite/data</c>), out of reach of the terminal's Ctrl+C, and stops it in
+/// order once the silo has left the cluster (see <see cref="AzuriteProcess"/>, <see cref="CtrlCLifetime"/>). Section
 /// <c>TaskOrchestrator:DevelopmentStorage</c>: <c>BlobPort</c> (default 10000; queue and table use the next two)
 /// and <c>DataDirectory</c>.
 /// </summary>

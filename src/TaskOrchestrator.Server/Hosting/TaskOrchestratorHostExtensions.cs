@@ -20,7 +20,10 @@ public static class TaskOrchestratorHostExtensions
     /// <summary>Largest request body accepted, in bytes (256 KiB).</summary>
     public const long MaxRequestBodyBytes = 256 * 1024;
 
-    /// <summary>Adds the silo, the gateway's services, authentication, error handling, health checks, OpenAPI and telemetry.</summary>
+    /// <summary>
+    /// Adds the silo, the gateway's services, authentication, error handling, health checks, OpenAPI and telemetry, what
+    /// Ctrl+C does (<see cref="CtrlCLifetime"/>), and in Development the Azurite it needs (<see cref="DevelopmentStorage"/>).
+    /// </summary>
     public static WebApplicationBuilder AddTaskOrchestrator(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && !builder.Configuration.GetSection("Kestrel:Endpoints").Exists())
@@ -29,6 +32,12 @@ public static class TaskOrchestratorHostExtensions
         }
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Windows keeps the console lifetime: its console close signal needs handling this one does not have.
+            builder.Services.AddSingleton<IHostLifetime, CtrlCLifetime>();
+        }
+
         DevelopmentStorage.StartAzuriteIfNeeded(builder);
         DevelopmentTokens.WatchUserSecrets(builder);
         builder.UseOrleans(silo => silo.AddTaskOrchestrator(builder.Configuration));
