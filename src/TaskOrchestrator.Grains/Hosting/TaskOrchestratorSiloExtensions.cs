@@ -153,6 +153,7 @@ public static class TaskOrchestratorSiloExtensions
         services.TryAddSingleton<TaskOrchestratorMetrics>();
         services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AwsSigningOptions>().BindConfiguration(AwsSigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AwsHostAllowlist>();
         services.AddSingleton<AwsRequestSigner>();
         services.AddSingleton<RequestSigner>();
         services.AddHostedService<SigningStartupCheck>();

@@ -39,6 +39,7 @@ internal sealed class TestInvokers : IAsyncDisposable
         services.AddSingleton(Options.Create(signing ?? new SigningOptions()))
             .AddSingleton(Options.Create(aws ?? new AwsSigningOptions()))
             .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<AwsHostAllowlist>()
             .AddSingleton<AwsRequestSigner>()
             .AddSingleton<RequestSigner>();
         var connector = new TargetConnector(new TargetAddressPolicy(Options.Create(network ?? LoopbackAllowed)), connectorLogger ?? NullLogger<TargetConnector>.Instance);
