@@ -46,7 +46,7 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         try
         {
             using var request = BuildRequest(taskId, attempt, task);
-            if (await signer.SignAsync(request, task.Delivery?.Authentication ?? TargetAuthentication.None, timeout.Token) is { } signingError)
+            if (await signer.SignAsync(request, task.Owner, taskId, attempt, task.Delivery?.Authentication ?? TargetAuthentication.None, timeout.Token) is { } signingError)
             {
                 return new TaskResponse(null, null, signingError, DeliveryFailure.InvalidRequest);
             }

@@ -155,6 +155,7 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<AwsSigningOptions>().BindConfiguration(AwsSigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<AwsHostAllowlist>();
         services.AddSingleton<AwsRequestSigner>();
+        services.AddSingleton<OwnerSigningKeys>();
         services.AddSingleton<RequestSigner>();
         services.AddHostedService<SigningStartupCheck>();
         services.AddSingleton<TaskHttpInvoker>();

@@ -41,6 +41,7 @@ internal sealed class TestInvokers : IAsyncDisposable
             .AddSingleton(time ?? TimeProvider.System)
             .AddSingleton<AwsHostAllowlist>()
             .AddSingleton<AwsRequestSigner>()
+            .AddSingleton<OwnerSigningKeys>()
             .AddSingleton<RequestSigner>();
         var connector = new TargetConnector(new TargetAddressPolicy(Options.Create(network ?? LoopbackAllowed)), connectorLogger ?? NullLogger<TargetConnector>.Instance);
         services.AddHttpClient(DeliveryOptions.HttpClientName)
