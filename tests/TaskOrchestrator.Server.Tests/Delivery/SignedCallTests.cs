@@ -22,7 +22,7 @@ public sealed class SignedCallTests(MemoryServerFixture fixture)
         var owner = $"user-{Guid.NewGuid():N}";
         using var client = fixture.Server.CreateClient(TestTokens.Create(owner));
         using var other = fixture.Server.CreateClient(TestTokens.Create($"user-{Guid.NewGuid():N}"));
-        var key = (string)(await GetKeysAsync(client))["keys"]![0]!["key"]!;
+        var keys = (await GetKeysAsync(client))["keys"]!.AsArray().Select(k => (string)k!["key"]!).ToArray();
         var otherKey = (string)(await GetKeysAsync(other))["keys"]![0]!["key"]!;
         var url = fixture.Target.UrlFor("ok") + "?order=42";
 
@@ -32,15 +32,16 @@ public sealed class SignedCallTests(MemoryServerFixture fixture)
         Assert.Equal($"{(string)task["id"]!}:1", call.Headers[DeliveryHeaders.IdempotencyKey]);
         Assert.Equal(owner, call.Headers[DeliverySignature.OwnerHeader]);
         var received = fixture.Target.BaseAddress.GetLeftPart(UriPartial.Authority) + call.RawTarget;
-        Assert.True(Verify(key, call, received), $"The call's signature did not verify with its owner's key: {Describe(call)}");
+        Assert.Equal(2, keys.Length);
+        Assert.All(keys, key => Assert.True(Verify(key, call, received), $"The call's signature did not verify with its owner's key {key}: {Describe(call)}"));
         Assert.False(Verify(otherKey, call, received), "Another tenant's key verified the call.");
 
         // The same call replayed to another URL of the target does not verify.
-        Assert.False(Verify(key, call, received.Replace("?order=42", "?order=43", StringComparison.Ordinal)));
+        Assert.False(Verify(keys[0], call, received.Replace("?order=42", "?order=43", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task GetSigningKeys_TwoSubjects_EachGetsItsOwnKeyNotCached()
+    public async Task GetSigningKeys_TwoSubjects_EachGetsItsOwnCurrentAndNextKeyNotCached()
     {
         var owner = $"auth0|{Guid.NewGuid():N}";
         using var client = fixture.Server.CreateClient(TestTokens.Create(owner));
@@ -57,13 +58,16 @@ public sealed class SignedCallTests(MemoryServerFixture fixture)
         Assert.Equal(owner, (string?)keys["owner"]);
         Assert.Equal(Uri.EscapeDataString(owner), (string?)keys["ownerHeader"]);
         Assert.Equal("v2", (string?)keys["scheme"]);
-        var key = Assert.Single(keys["keys"]!.AsArray())!;
-        Assert.Equal("current", (string?)key["status"]);
-        Assert.Equal(32, Convert.FromBase64String((string)key["key"]!).Length);
-        Assert.Equal((string?)key["key"], (string?)again["keys"]![0]!["key"]);
-        Assert.NotEqual((string?)key["key"], (string?)theirs["keys"]![0]!["key"]);
-        // Derived from the master key, never the master key itself.
+        // The server has two master keys, as during a rotation: the current key, and the next one.
+        var list = keys["keys"]!.AsArray();
+        Assert.Equal(["current", "next"], list.Select(k => (string?)k!["status"]));
+        Assert.All(list, k => Assert.Equal(32, Convert.FromBase64String((string)k!["key"]!).Length));
+        Assert.NotEqual((string?)list[0]!["key"], (string?)list[1]!["key"]);
+        Assert.Equal((string?)list[0]!["key"], (string?)again["keys"]![0]!["key"]);
+        Assert.NotEqual((string?)list[0]!["key"], (string?)theirs["keys"]![0]!["key"]);
+        // Derived from the master keys, never a master key itself.
         Assert.DoesNotContain(MemoryServerFixture.SigningKey, text, StringComparison.Ordinal);
+        Assert.DoesNotContain(MemoryServerFixture.NextSigningKey, text, StringComparison.Ordinal);
     }
 
     [Fact]
