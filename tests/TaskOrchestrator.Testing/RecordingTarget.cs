@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -83,7 +84,8 @@ public sealed class RecordingTarget : IAsyncDisposable
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body, context.Request.QueryString.Value ?? ""));
+            var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "";
+            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, body, context.Request.QueryString.Value ?? "", rawTarget));
         }
 
         var segments = context.Request.Path.Value?.Split('/', StringSplitOptions.RemoveEmptyEntries) ?? [];
@@ -140,5 +142,10 @@ public sealed class RecordingTarget : IAsyncDisposable
     }
 }
 
-/// <summary>One call that reached a <see cref="RecordingTarget"/>; <paramref name="Query"/> is the query string as sent, with its <c>?</c>, or empty.</summary>
-public sealed record RecordedCall(DateTimeOffset ArrivedAt, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, string Query = "");
+/// <summary>
+/// One call that reached a <see cref="RecordingTarget"/>; <paramref name="Path"/> is decoded, <paramref name="Query"/> is
+/// the query string as sent, with its <c>?</c>, or empty, and <paramref name="RawTarget"/> the request target exactly as
+/// on the request line (path and query, undecoded).
+/// </summary>
+public sealed record RecordedCall(
+    DateTimeOffset ArrivedAt, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, string Query = "", string RawTarget = "");

@@ -35,23 +35,28 @@ public static class TestTokens
         ["Authentication:Schemes:Bearer:SigningKeys:0:Value"] = Convert.ToBase64String(SigningKey),
     };
 
-    /// <summary>A token for <paramref name="subject"/>; optionally with roles, another expiry, or signed with another key.</summary>
-    public static string Create(string? subject, string[]? roles = null, DateTime? expires = null, byte[]? signingKey = null)
+    /// <summary>
+    /// A token for <paramref name="subject"/>; optionally with roles, other claims (name and value), another expiry, or
+    /// signed with another key.
+    /// </summary>
+    public static string Create(
+        string? subject, string[]? roles = null, DateTime? expires = null, byte[]? signingKey = null, IReadOnlyDictionary<string, string>? claims = null)
     {
-        var claims = new List<Claim>();
+        var all = new List<Claim>();
         if (subject is not null)
         {
-            claims.Add(new Claim("sub", subject));
+            all.Add(new Claim("sub", subject));
         }
 
-        claims.AddRange((roles ?? []).Select(r => new Claim("role", r)));
+        all.AddRange((roles ?? []).Select(r => new Claim("role", r)));
+        all.AddRange((claims ?? new Dictionary<string, string>()).Select(c => new Claim(c.Key, c.Value)));
         var expiry = expires ?? DateTime.UtcNow.AddHours(1);
         var issued = (expiry < DateTime.UtcNow ? expiry : DateTime.UtcNow).AddHours(-1);
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = Issuer,
             Audience = Audience,
-            Subject = new ClaimsIdentity(claims),
+            Subject = new ClaimsIdentity(all),
             NotBefore = issued,
             IssuedAt = issued,
             Expires = expiry,

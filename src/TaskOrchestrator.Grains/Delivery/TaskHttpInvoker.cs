@@ -19,11 +19,21 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
     /// Makes attempt <paramref name="attempt"/> of task <paramref name="taskId"/>: calls the target once, within the
     /// task's timeout (<see cref="DeliveryOptions.AttemptTimeout"/> when it has none), with the delivery headers, signed
     /// by <see cref="RequestSigner"/>; a call that cannot be signed is not made and fails as <see cref="DeliveryFailure.InvalidRequest"/>.
+    /// The response's error, when there is one, is bounded by <see cref="ErrorText.Bound"/>; its body is at most
+    /// <see cref="DeliveryOptions.MaxResponseBodyBytes"/> bytes decoded (so at most as many characters).
     /// </summary>
     public async Task<TaskResponse> InvokeAsync(Guid taskId, int attempt, TaskDefinition task, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var response = await CallAsync(taskId, attempt, task, cancellationToken);
+
+        // Every error is stored (twice) with the task, logged and shown to its owner, and some quote the target's own
+        // bytes (an invalid status line is echoed whole into the exception's message): each is bounded here, in one place.
+        if (response.Error is { } error)
+        {
+            response = response with { Error = ErrorText.Bound(error) };
+        }
+
         metrics.AttemptFinished(Stopwatch.GetElapsedTime(started).TotalMilliseconds, response.StatusCode);
         return response;
     }
@@ -36,7 +46,7 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         try
         {
             using var request = BuildRequest(taskId, attempt, task);
-            if (await signer.SignAsync(request, task.Delivery?.Authentication ?? TargetAuthentication.None, timeout.Token) is { } signingError)
+            if (await signer.SignAsync(request, task.Owner, taskId, attempt, task.Delivery?.Authentication ?? TargetAuthentication.None, timeout.Token) is { } signingError)
             {
                 return new TaskResponse(null, null, signingError, DeliveryFailure.InvalidRequest);
             }

@@ -148,13 +148,14 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TargetNetworkOptions>().BindConfiguration(TargetNetworkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TargetAddressPolicy>();
+        services.TryAddSingleton<TargetConnector>();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
             {
                 // Each attempt enforces its own timeout; this one must not cut it short.
                 client.Timeout = Timeout.InfiniteTimeSpan;
             })
             // The SSRF guard: each connection goes only to an address the network policy allows; no redirects, no proxy.
-            .ConfigurePrimaryHttpMessageHandler(sp => TargetConnector.CreateHandler(sp.GetRequiredService<TargetAddressPolicy>()))
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<TargetConnector>().CreateHandler())
             // No HttpClient request logging: every attempt is logged and recorded by the task itself, and a task's headers
             // may carry the target's credentials. The two logging handlers cost a log scope and several allocations per call.
             .RemoveAllLoggers();
@@ -162,7 +163,9 @@ public static class TaskOrchestratorSiloExtensions
         services.TryAddSingleton<TaskOrchestratorMetrics>();
         services.AddOptions<SigningOptions>().BindConfiguration(SigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AwsSigningOptions>().BindConfiguration(AwsSigningOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AwsHostAllowlist>();
         services.AddSingleton<AwsRequestSigner>();
+        services.AddSingleton<OwnerSigningKeys>();
         services.AddSingleton<RequestSigner>();
         services.AddHostedService<SigningStartupCheck>();
         services.AddSingleton<TaskHttpInvoker>();

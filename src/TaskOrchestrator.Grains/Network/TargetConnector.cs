@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace TaskOrchestrator.Network;
 
@@ -8,14 +9,18 @@ namespace TaskOrchestrator.Network;
 /// address the <see cref="TargetAddressPolicy"/> allows, so a name that resolves (or re-resolves, as in DNS rebinding) to
 /// a blocked address is refused at the moment of connecting, not merely when the task was created.
 /// </summary>
-public static class TargetConnector
+/// <remarks>
+/// What a refused host name resolved to is logged (a warning) for the operator, never told to the task's owner: a
+/// tenant could otherwise map the service's internal names to their addresses one task at a time.
+/// </remarks>
+public sealed partial class TargetConnector(TargetAddressPolicy policy, ILogger<TargetConnector> logger)
 {
     /// <summary>
     /// The primary handler of the delivery client. Redirects are not followed: a 3xx answer is the attempt's outcome, so a
     /// target cannot bounce the call to an address it could not have been given. No proxy is used: a proxy connects on our
     /// behalf, and the policy would only ever see the proxy's address.
     /// </summary>
-    public static SocketsHttpHandler CreateHandler(TargetAddressPolicy policy) => new()
+    public SocketsHttpHandler CreateHandler() => new()
     {
         AllowAutoRedirect = false,
         UseProxy = false,
@@ -25,11 +30,11 @@ public static class TargetConnector
 
         // New connections (and with them fresh DNS answers, each checked) at least every two minutes.
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, context.DnsEndPoint, cancellationToken),
+        ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, cancellationToken),
     };
 
     /// <summary>Resolves <paramref name="endPoint"/> and connects to the first allowed address that accepts; throws <see cref="BlockedTargetException"/> when none is allowed.</summary>
-    public static async ValueTask<Stream> ConnectAsync(TargetAddressPolicy policy, DnsEndPoint endPoint, CancellationToken cancellationToken)
+    public async ValueTask<Stream> ConnectAsync(DnsEndPoint endPoint, CancellationToken cancellationToken)
     {
         var host = endPoint.Host.Trim('[', ']');
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
@@ -50,6 +55,11 @@ public static class TargetConnector
 
         if (allowed.Count == 0)
         {
+            if (literal is null && refused.Count > 0)
+            {
+                LogRefused(logger, host, string.Join("; ", refused.Select(r => $"{r.Address}, {r.Kind}")));
+            }
+
             throw new BlockedTargetException(RefusalMessage(host, literal is not null, refused));
         }
 
@@ -78,28 +88,26 @@ public static class TargetConnector
     }
 
     /// <summary>
-    /// "Refused to connect to localhost: it resolves to 127.0.0.1, a loopback address, which the network policy blocks
-    /// (allow it under TaskOrchestrator:Delivery:Network)".
+    /// Why the connection is refused, as the task's owner sees it. A literal address is named with its kind ("Refused to
+    /// connect to 127.0.0.1: it is a loopback address, which the network policy blocks (allow it under
+    /// TaskOrchestrator:Delivery:Network)"): the owner wrote it. A host name is not followed by what it resolved to
+    /// ("Refused to connect to db.internal: it resolves to no address the network policy allows (allow it under
+    /// TaskOrchestrator:Delivery:Network)"); the connector logs that instead.
     /// </summary>
     public static string RefusalMessage(string host, bool isLiteral, IReadOnlyList<(IPAddress Address, string Kind)> refused)
     {
-        const string Allow = $"which the network policy blocks (allow it under {TargetNetworkOptions.SectionName})";
+        const string Allow = $"(allow it under {TargetNetworkOptions.SectionName})";
         if (refused.Count == 0)
         {
             return $"Refused to connect to {host}: it resolves to no address.";
         }
 
-        if (isLiteral)
-        {
-            return $"Refused to connect to {host}: it is {refused[0].Kind}, {Allow}.";
-        }
-
-        if (refused.Count == 1)
-        {
-            return $"Refused to connect to {host}: it resolves to {refused[0].Address}, {refused[0].Kind}, {Allow}.";
-        }
-
-        var listed = string.Join("; ", refused.Take(4).Select(r => $"{r.Address}, {r.Kind}"));
-        return $"Refused to connect to {host}: it resolves only to blocked addresses ({listed}{(refused.Count > 4 ? "; …" : "")}), {Allow}.";
+        return isLiteral
+            ? $"Refused to connect to {host}: it is {refused[0].Kind}, which the network policy blocks {Allow}."
+            : $"Refused to connect to {host}: it resolves to no address the network policy allows {Allow}.";
     }
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Warning,
+        Message = "Refused to connect to {Host}: every address it resolves to is blocked by the network policy ({Addresses})")]
+    private static partial void LogRefused(ILogger logger, string host, string addresses);
 }

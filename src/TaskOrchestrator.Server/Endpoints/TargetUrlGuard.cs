@@ -1,50 +1,73 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
+using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints;
 
 /// <summary>
-/// The create-time half of the SSRF guard: a URL whose host is a literal address the network policy blocks is refused
-/// with 422. Host names are not resolved here; the delivery client checks what they resolve to when it connects.
+/// The create-time checks of a request's target URLs, each refused with 422 naming the URL's field: a host that is a
+/// literal address the network policy blocks (the SSRF guard; host names are not resolved here, the delivery client
+/// checks what they resolve to when it connects), and, for a URL whose calls are signed with AWS SigV4, a host that
+/// is not on the AWS allowlist (<see cref="AwsHostAllowlist"/>, narrowed by the caller's <c>aws_hosts</c> claim).
 /// </summary>
 internal static class TargetUrlGuard
 {
-    /// <summary>422 naming every refused URL of a (valid) task request, or null when none is refused.</summary>
-    public static ProblemHttpResult? Check(CreateTaskRequest request, TargetAddressPolicy policy) => Check(policy, [("taskURL", request.TaskUrl)]);
+    /// <summary>
+    /// A URL of a request, named by its JSON path, with the authentication its calls use; null when the request does not
+    /// decide it (an orchestration's PATCH that leaves the delivery settings as stored: the call-time check covers it).
+    /// </summary>
+    public readonly record struct Target(string Field, string? Url, TargetAuthentication? Authentication);
 
-    /// <summary>422 naming every refused URL of a (valid) orchestration request, or null when none is refused.</summary>
-    public static ProblemHttpResult? Check(OrchestrationRequest request, TargetAddressPolicy policy)
+    /// <summary>The target of a (valid) task request, whose calls use <paramref name="delivery"/>.</summary>
+    public static IEnumerable<Target> TargetsOf(CreateTaskRequest request, DeliveryPolicy delivery) =>
+        [new("taskURL", request.TaskUrl, delivery.Authentication)];
+
+    /// <summary>
+    /// The targets of a (valid) orchestration request: each step, check and fallback URL, with the authentication its
+    /// calls use; <paramref name="fallbackAuthentication"/> is the orchestration's own (fallbacks use it).
+    /// </summary>
+    public static IEnumerable<Target> TargetsOf(OrchestrationRequest request, OrchestrationRequestValidator.Parts parts, TargetAuthentication? fallbackAuthentication)
     {
-        var urls = new List<(string Field, string? Url)>
+        yield return new("fallbackTaskURL", request.FallbackTaskUrl, fallbackAuthentication);
+        if (parts.ConditionCheck is { } check)
         {
-            ("fallbackTaskURL", request.FallbackTaskUrl),
-            ("conditionCheck.taskURL", request.ConditionCheck?.TaskUrl),
-            ("conditionCheckTaskURL", request.ConditionCheckTaskUrl),
-        };
-        for (var i = 0; i < (request.Tasks?.Count ?? 0); i++)
-        {
-            var path = string.Create(CultureInfo.InvariantCulture, $"tasks[{i}]");
-            var task = request.Tasks![i];
-            urls.Add(($"{path}.taskURL", task?.TaskUrl));
-            urls.Add(($"{path}.conditionCheck.taskURL", task?.ConditionCheck?.TaskUrl));
-            urls.Add(($"{path}.fallbackTaskURL", task?.FallbackTaskUrl));
+            var field = request.ConditionCheck?.TaskUrl is not null ? "conditionCheck.taskURL" : "conditionCheckTaskURL";
+            yield return new(field, check.Url, check.Delivery?.Authentication);
         }
 
-        return Check(policy, urls);
+        for (var i = 0; i < (parts.Steps?.Count ?? 0); i++)
+        {
+            var path = string.Create(CultureInfo.InvariantCulture, $"tasks[{i}]");
+            var step = parts.Steps![i];
+            yield return new($"{path}.taskURL", step.Url, step.Delivery?.Authentication);
+            yield return new($"{path}.conditionCheck.taskURL", step.ConditionCheck?.Url, step.ConditionCheck?.Delivery?.Authentication);
+            yield return new($"{path}.fallbackTaskURL", step.FallbackUrl, fallbackAuthentication);
+        }
     }
 
-    private static ProblemHttpResult? Check(TargetAddressPolicy policy, IEnumerable<(string Field, string? Url)> urls)
+    /// <summary>422 naming every refused target, or null when none is refused.</summary>
+    public static ProblemHttpResult? Check(IEnumerable<Target> targets, TargetAddressPolicy policy, AwsHostAllowlist aws, ClaimsPrincipal user)
     {
+        var ownerHosts = user.AwsHosts();
         var errors = new Dictionary<string, string[]>();
-        foreach (var (field, url) in urls)
+        foreach (var (field, url, authentication) in targets)
         {
-            if (Refusal(url, policy) is { } reason)
+            if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri))
             {
-                errors[field] = [reason];
+                continue;
+            }
+
+            string?[] reasons = [NetworkRefusal(uri, policy), authentication == TargetAuthentication.AwsSigV4 ? aws.Refusal(uri, ownerHosts) : null];
+            if (reasons.OfType<string>().ToArray() is { Length: > 0 } refused)
+            {
+                errors[field] = refused;
             }
         }
 
@@ -65,10 +88,9 @@ internal static class TargetUrlGuard
     }
 
     // Only literal addresses; System.Uri has already turned forms such as 2130706433 or 0x7f.1 into 127.0.0.1.
-    private static string? Refusal(string? url, TargetAddressPolicy policy)
+    private static string? NetworkRefusal(Uri uri, TargetAddressPolicy policy)
     {
-        if (url is null || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6)
+        if (uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6)
             || !IPAddress.TryParse(uri.DnsSafeHost.Trim('[', ']'), out var address))
         {
             return null;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Signing;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
 
@@ -83,6 +84,8 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
         [typeof(OrchestrationStatusResource)] = new OrchestrationStatusResource(OrchestrationId, OrchestrationStatus.Running, null, 1),
         [typeof(OrchestrationSummaryResource)] = new OrchestrationSummaryResource(
             OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), OrchestrationStatus.Failed, OrchestrationFailureReason.ConditionNotMet, 2, CreatedAt.AddMinutes(2)),
+        [typeof(SigningKeysResource)] = new SigningKeysResource(
+            "auth0|42", "auth0%7C42", "v2", [new("q3v0Zb3Lh0T9o7H1sQ2dU0Jm5cR8wX4yK6nP1aE7fGs=", "current")]),
         [typeof(CancelOrchestrationResponse)] = new CancelOrchestrationResponse(
             true, OrchestrationId, OrchestrationStatus.Cancelled, ExampleOrchestration with { Status = OrchestrationStatus.Cancelled, FinishedAt = CreatedAt.AddMinutes(2) }),
     };

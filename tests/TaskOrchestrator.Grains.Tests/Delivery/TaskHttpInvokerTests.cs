@@ -140,6 +140,29 @@ public sealed class TaskHttpInvokerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeAsync_HugeInvalidStatusLine_StoresABoundedOneLineError()
+    {
+        // .NET quotes an invalid status line whole in the exception's message: here 60,000 bytes of the target's choosing,
+        // with terminal escapes, which would otherwise be stored with the task (twice), logged and shown to its owner.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var statusLine = "XTTP/1.1 200 \u001b[2J\u0007" + new string('A', 60_000) + "\u0000tail\r\n\r\n";
+        var answered = AnswerOnceAsync(listener, Encoding.ASCII.GetBytes(statusLine));
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/garbage";
+
+        var response = await Invoker().InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+        await answered;
+
+        Assert.Null(response.StatusCode);
+        Assert.Equal(DeliveryFailure.Connection, response.Failure);
+        Assert.NotNull(response.Error);
+        Assert.True(response.Error.Length <= ErrorText.MaxLength, $"The error is {response.Error.Length} characters long.");
+        Assert.StartsWith("Received an invalid status line: 'XTTP/1.1 200 ?[2J?AAAA", response.Error, StringComparison.Ordinal);
+        Assert.EndsWith("AAA...", response.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(response.Error, char.IsControl);
+    }
+
+    [Fact]
     public async Task InvokeAsync_CustomHeadersAndContentType_PassesThemThrough()
     {
         var url = _target.UrlFor("ok");

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
@@ -30,17 +32,20 @@ internal sealed class TestInvokers : IAsyncDisposable
         AwsSigningOptions? aws = null,
         TargetNetworkOptions? network = null,
         TimeProvider? time = null,
-        Func<HttpMessageHandler>? primaryHandler = null)
+        Func<HttpMessageHandler>? primaryHandler = null,
+        ILogger<TargetConnector>? connectorLogger = null)
     {
         var services = new ServiceCollection().AddMetrics();
         services.AddSingleton(Options.Create(signing ?? new SigningOptions()))
             .AddSingleton(Options.Create(aws ?? new AwsSigningOptions()))
             .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton<AwsHostAllowlist>()
             .AddSingleton<AwsRequestSigner>()
+            .AddSingleton<OwnerSigningKeys>()
             .AddSingleton<RequestSigner>();
-        var policy = new TargetAddressPolicy(Options.Create(network ?? LoopbackAllowed));
+        var connector = new TargetConnector(new TargetAddressPolicy(Options.Create(network ?? LoopbackAllowed)), connectorLogger ?? NullLogger<TargetConnector>.Instance);
         services.AddHttpClient(DeliveryOptions.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(primaryHandler ?? (() => TargetConnector.CreateHandler(policy)));
+            .ConfigurePrimaryHttpMessageHandler(primaryHandler ?? connector.CreateHandler);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
         return new TaskHttpInvoker(

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
@@ -32,15 +33,23 @@ public sealed class TargetConnectorTests : IAsyncLifetime
     public async Task InvokeAsync_HostResolvingToLoopback_FailsBlockedWithoutCalling()
     {
         var url = LocalhostUrl();
+        var log = new RecordingLogger<TargetConnector>();
 
-        var response = await Invoker(new TargetNetworkOptions()).InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
+        var response = await _invokers.Create(network: new TargetNetworkOptions(), connectorLogger: log)
+            .InvokeAsync(Guid.NewGuid(), 1, Definition(url), CancellationToken.None);
 
         Assert.Null(response.StatusCode);
         Assert.Equal(DeliveryFailure.Blocked, response.Failure);
-        Assert.StartsWith("Refused to connect to localhost: it resolves ", response.Error, StringComparison.Ordinal);
-        Assert.Contains("a loopback address", response.Error, StringComparison.Ordinal);
-        Assert.Contains("(allow it under TaskOrchestrator:Delivery:Network)", response.Error, StringComparison.Ordinal);
+        Assert.Equal(
+            "Refused to connect to localhost: it resolves to no address the network policy allows (allow it under TaskOrchestrator:Delivery:Network).",
+            response.Error);
         Assert.Empty(_target.CallsTo(url));
+
+        // The owner learns only that the name is blocked; what it resolved to goes to the operator's log.
+        var warning = Assert.Single(log.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("localhost", warning.Message, StringComparison.Ordinal);
+        Assert.Matches("127\\.0\\.0\\.1|::1", warning.Message);
+        Assert.Contains("a loopback address", warning.Message, StringComparison.Ordinal);
     }
 
     [Fact]

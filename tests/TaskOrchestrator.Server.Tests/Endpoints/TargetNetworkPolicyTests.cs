@@ -71,11 +71,20 @@ public sealed class TargetNetworkPolicyTests(NetworkPolicyServerFixture fixture)
             () => TaskApi.GetAsync(_blocking, id), t => (string?)t["status"] is "Failed" or "Completed", TimeSpan.FromSeconds(30), $"task {id} to finish");
 
         Assert.Equal("Failed", (string?)task["status"]);
-        var error = (string?)task["response"]?["error"];
-        Assert.True(
-            error is not null && error.StartsWith("Refused to connect to localhost: it resolves ", StringComparison.Ordinal) && error.Contains("a loopback address", StringComparison.Ordinal),
-            $"Expected the response error to name the block: {task.ToJsonString()}");
+        // The owner learns that the name is blocked and how to allow it, never what it resolves to.
+        Assert.Equal(
+            "Refused to connect to localhost: it resolves to no address the network policy allows (allow it under TaskOrchestrator:Delivery:Network).",
+            (string?)task["response"]?["error"]);
+        Assert.DoesNotContain("127.0.0.1", task.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("loopback", task.ToJsonString(), StringComparison.Ordinal);
         Assert.Empty(fixture.Target.CallsTo(url));
+
+        // The operator's log has it.
+        await Poll.UntilAsync(
+            () => fixture.Blocking.Output.Any(line => line.Contains("Refused to connect to localhost: every address it resolves to is blocked", StringComparison.Ordinal)
+                && line.Contains("a loopback address", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(10),
+            "a warning in the server's log naming what localhost resolved to");
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace TaskOrchestrator.Server.Tests.OpenApi;
 [Collection(MemoryServerCollection.Name)]
 public sealed partial class OpenApiDocumentTests(MemoryServerFixture fixture)
 {
-    private static readonly string[] ProtectedPrefixes = ["/tasks", "/orchestrations", "/admin"];
+    private static readonly string[] ProtectedPrefixes = ["/tasks", "/orchestrations", "/signing-keys", "/admin"];
 
     private readonly HttpClient _anonymous = fixture.Server.CreateClient(token: null);
 

@@ -8,9 +8,9 @@ namespace TaskOrchestrator.Delivery.Signing;
 
 /// <summary>
 /// Signs a call with AWS Signature Version 4 using the AWS SDK's own signer (<see cref="AWSSigV4Signer"/>), with the
-/// region, service and credentials of <see cref="AwsSigningOptions"/>.
+/// region, service and credentials of <see cref="AwsSigningOptions"/>, and only for a host on <see cref="AwsHostAllowlist"/>.
 /// </summary>
-public sealed class AwsRequestSigner(IOptions<AwsSigningOptions> options) : IDisposable
+public sealed class AwsRequestSigner(IOptions<AwsSigningOptions> options, AwsHostAllowlist allowlist) : IDisposable
 {
     // Headers a signature produces; any the task carried are dropped so the target sees only ours.
     private static readonly string[] SignatureHeaders = ["Authorization", "X-Amz-Date", "X-Amz-Content-SHA256", "X-Amz-Security-Token"];
@@ -25,11 +25,15 @@ public sealed class AwsRequestSigner(IOptions<AwsSigningOptions> options) : IDis
     /// <c>X-Amz-Content-SHA256</c> and, for temporary credentials, <c>X-Amz-Security-Token</c>. It must run last:
     /// a header changed after it breaks the signature. Returns null when signed, otherwise why it could not sign.
     /// </summary>
+    /// <remarks>
+    /// The host is checked here, before anything is signed, although it was checked when the task was created: the
+    /// allowlist (or the region) may have changed since the task was stored.
+    /// </remarks>
     public async Task<string?> SignAsync(HttpRequestMessage request, byte[] body, DateTimeOffset signedAt, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(_options.Region))
+        if (allowlist.Refusal(request.RequestUri!) is { } refusal)
         {
-            return $"The task asks for AWS SigV4 signing, but no AWS region is configured: set {AwsSigningOptions.SectionName}:{nameof(AwsSigningOptions.Region)} (e.g. eu-west-1).";
+            return refusal;
         }
 
         foreach (var name in SignatureHeaders)

@@ -17,6 +17,15 @@ public sealed class AwsSigningOptions : IValidatableObject
     /// </summary>
     public string? Region { get; set; }
 
+    /// <summary>
+    /// The hosts a call may be signed for, as patterns (see <see cref="AwsHostAllowlist"/>): a host name or address that
+    /// matches exactly (case-insensitive, a trailing dot ignored), or <c>*.</c> and a name, which matches every host
+    /// ending in <c>.</c> and that name with one or more labels before it. Default empty, which means
+    /// <c>*.lambda-url.{Region}.on.aws</c>: the Lambda function URLs of <see cref="Region"/>. A list given here replaces
+    /// that default. Without <see cref="Region"/> no host is allowed.
+    /// </summary>
+    public string[] AllowedHosts { get; set; } = [];
+
     /// <summary>The signing name of the service called. Default <c>lambda</c> (function URLs).</summary>
     [Required]
     public string Service { get; set; } = "lambda";
@@ -42,6 +51,18 @@ public sealed class AwsSigningOptions : IValidatableObject
             yield return new ValidationResult(
                 $"{SectionName}: set both {nameof(AccessKeyId)} and {nameof(SecretAccessKey)}, or neither (to use the AWS SDK's default credential chain).",
                 [nameof(AccessKeyId), nameof(SecretAccessKey)]);
+        }
+
+        for (var i = 0; i < AllowedHosts.Length; i++)
+        {
+            if (!AwsHostAllowlist.IsPattern(AllowedHosts[i]))
+            {
+                yield return new ValidationResult(
+                    $"{SectionName}:{nameof(AllowedHosts)}:{i} '{AllowedHosts[i]}' is not a host pattern: give a host such as " +
+                    "abc.lambda-url.eu-west-1.on.aws, or *.lambda-url.eu-west-1.on.aws for every host below lambda-url.eu-west-1.on.aws " +
+                    "(no scheme, port, path or other wildcard).",
+                    [nameof(AllowedHosts)]);
+            }
         }
 
         if (!string.IsNullOrEmpty(SessionToken) && string.IsNullOrEmpty(AccessKeyId))

@@ -7,21 +7,30 @@ namespace TaskOrchestrator.Delivery.Signing;
 
 /// <summary>
 /// Signs each call once it is otherwise complete: the scheduler's own signature headers (<see cref="DeliverySignature"/>)
-/// with every configured key, then AWS SigV4 over the final headers and body when the task asks for it.
+/// with the task owner's keys (<see cref="OwnerSigningKeys"/>), then AWS SigV4 over the final headers and body when the
+/// task asks for it.
 /// </summary>
-public sealed class RequestSigner(IOptions<SigningOptions> options, AwsRequestSigner aws, TimeProvider timeProvider)
+public sealed class RequestSigner(IOptions<SigningOptions> options, OwnerSigningKeys ownerKeys, AwsRequestSigner aws, TimeProvider timeProvider)
 {
-    private readonly byte[][] _keys = [.. options.Value.Keys.Select(Encoding.UTF8.GetBytes)];
+    private static readonly string[] OurHeaders = [DeliverySignature.TimestampHeader, DeliverySignature.SignatureHeader, DeliverySignature.OwnerHeader];
 
-    /// <summary>Signs <paramref name="request"/>; returns null when done, otherwise why the call cannot be signed.</summary>
-    public async Task<string?> SignAsync(HttpRequestMessage request, TargetAuthentication authentication, CancellationToken cancellationToken)
+    private readonly byte[][] _legacyKeys = options.Value.LegacyV1 ? [.. options.Value.Keys.Select(Encoding.UTF8.GetBytes)] : [];
+
+    /// <summary>
+    /// Signs <paramref name="request"/>, attempt <paramref name="attempt"/> of task <paramref name="taskId"/> owned by
+    /// <paramref name="owner"/>; returns null when done, otherwise why the call cannot be signed.
+    /// </summary>
+    public async Task<string?> SignAsync(
+        HttpRequestMessage request, string owner, Guid taskId, int attempt, TargetAuthentication authentication, CancellationToken cancellationToken)
     {
         // Ours win over the task's own headers of the same name, whether or not there is a key to sign with.
-        request.Headers.Remove(DeliverySignature.TimestampHeader);
-        request.Headers.Remove(DeliverySignature.SignatureHeader);
-        request.Content?.Headers.Remove(DeliverySignature.TimestampHeader);
-        request.Content?.Headers.Remove(DeliverySignature.SignatureHeader);
-        if (_keys.Length == 0 && authentication == TargetAuthentication.None)
+        foreach (var name in OurHeaders)
+        {
+            request.Headers.Remove(name);
+            request.Content?.Headers.Remove(name);
+        }
+
+        if (ownerKeys.Count == 0 && authentication == TargetAuthentication.None)
         {
             return null;
         }
@@ -29,11 +38,18 @@ public sealed class RequestSigner(IOptions<SigningOptions> options, AwsRequestSi
         // The content buffers in memory, so these are the very bytes that go on the wire.
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken);
         var now = timeProvider.GetUtcNow();
-        if (_keys.Length > 0)
+        if (ownerKeys.Count > 0)
         {
             var timestamp = now.ToUnixTimeSeconds();
-            var signatures = _keys.Select(key => DeliverySignature.VersionPrefix + DeliverySignature.Compute(key, timestamp, body));
-            request.Headers.TryAddWithoutValidation(DeliverySignature.TimestampHeader, timestamp.ToString(CultureInfo.InvariantCulture));
+            var t = timestamp.ToString(CultureInfo.InvariantCulture);
+            var ownerValue = DeliverySignature.OwnerHeaderValue(owner);
+            var (method, url) = (request.Method.Method, DeliverySignature.SignedUrl(request.RequestUri!));
+            var (id, number) = (taskId.ToString("D"), attempt.ToString(CultureInfo.InvariantCulture));
+            var signatures = ownerKeys.For(owner)
+                .Select(key => DeliverySignature.VersionPrefix + DeliverySignature.Compute(key, method, url, ownerValue, id, number, t, body))
+                .Concat(_legacyKeys.Select(key => LegacyDeliverySignature.VersionPrefix + LegacyDeliverySignature.Compute(key, timestamp, body)));
+            request.Headers.TryAddWithoutValidation(DeliverySignature.OwnerHeader, ownerValue);
+            request.Headers.TryAddWithoutValidation(DeliverySignature.TimestampHeader, t);
             request.Headers.TryAddWithoutValidation(DeliverySignature.SignatureHeader, string.Join(' ', signatures));
         }
 

@@ -4,12 +4,14 @@ using System.Text;
 namespace TaskOrchestrator.Delivery.Signing;
 
 /// <summary>
-/// The secrets the scheduler signs every call with (see <see cref="DeliverySignature"/>). Section
+/// The master secrets every call is signed from (see <see cref="DeliverySignature"/>): each owner's keys are derived
+/// from them (<see cref="OwnerSigningKeys"/>), and no target ever needs a master key. Section
 /// <c>TaskOrchestrator:Delivery:Signing</c>.
 /// </summary>
 /// <remarks>
-/// Every key listed is active: each call carries one signature per key, so a target that knows any one of them can
-/// verify it. To rotate, add the new key next to the old one, give targets the new key, then remove the old one.
+/// Every key listed is active: each call carries one signature per key, so a target that knows the owner's key derived
+/// from any one of them can verify it. To rotate, add the new key after the old one, let owners fetch their new key
+/// (<c>GET /signing-keys</c> lists it as next) and give it to their targets, then remove the old one.
 /// </remarks>
 public sealed class SigningOptions : IValidatableObject
 {
@@ -28,6 +30,13 @@ public sealed class SigningOptions : IValidatableObject
     /// the silo warns at start. Production must set one (<c>TaskOrchestrator:Delivery:Signing:Keys:0</c>).
     /// </summary>
     public IList<string> Keys { get; } = new List<string>();
+
+    /// <summary>
+    /// Also send the first scheme's <c>v1=</c> signatures (<see cref="LegacyDeliverySignature"/>), made with the master
+    /// keys themselves, for targets still migrating. Default false. Unsafe with more than one tenant: every target that
+    /// verifies <c>v1</c> holds a master key, so it can sign calls that any other target verifying <c>v1</c> accepts.
+    /// </summary>
+    public bool LegacyV1 { get; set; }
 
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
@@ -58,7 +59,8 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Created<OrchestrationResource>, IdempotentReplay<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        OrchestrationRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        OrchestrationRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
+        TargetAddressPolicy network, AwsHostAllowlist aws,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -68,7 +70,8 @@ public static class OrchestrationEndpoints
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
         }
 
-        if (TargetUrlGuard.Check(request, network) is { } blocked)
+        var targets = TargetUrlGuard.TargetsOf(request, parts, (parts.Delivery ?? defaults.Policy).Authentication);
+        if (TargetUrlGuard.Check(targets, network, aws, user) is { } blocked)
         {
             return blocked;
         }
@@ -154,7 +157,7 @@ public static class OrchestrationEndpoints
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
-        CancellationToken cancellationToken)
+        AwsHostAllowlist aws, CancellationToken cancellationToken)
     {
         var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (found is null)
@@ -173,7 +176,9 @@ public static class OrchestrationEndpoints
             return TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
-        if (TargetUrlGuard.Check(request, network) is { } refused)
+        // Fallbacks use the orchestration's delivery settings: when the change leaves them as stored, the call-time check
+        // (before each call is signed) is what stands between a fallback URL and AWS SigV4.
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, parts, parts.Delivery?.Authentication), network, aws, user) is { } refused)
         {
             return refused;
         }

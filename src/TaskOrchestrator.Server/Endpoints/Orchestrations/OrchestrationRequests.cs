@@ -47,7 +47,10 @@ public sealed record OrchestrationRequest
     [JsonPropertyName("timeoutInMS")]
     public long? TimeoutInMs { get; init; }
 
-    /// <summary><c>awsSigV4</c> to sign every call (steps, checks, fallback) that gives none of its own with AWS Signature Version 4; default none.</summary>
+    /// <summary>
+    /// <c>awsSigV4</c> to sign every call (steps, checks, fallback) that gives none of its own with AWS Signature Version 4,
+    /// only for hosts the service allows (422 naming each other URL); default none.
+    /// </summary>
     public string? Authentication { get; init; }
 }
 

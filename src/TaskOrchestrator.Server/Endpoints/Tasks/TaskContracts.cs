@@ -33,7 +33,10 @@ public sealed record CreateTaskRequest
     [JsonPropertyName("timeoutInMS")]
     public long? TimeoutInMs { get; init; }
 
-    /// <summary><c>awsSigV4</c> to sign the call with AWS Signature Version 4 (Lambda function URLs with AuthType AWS_IAM); default <c>none</c>.</summary>
+    /// <summary>
+    /// <c>awsSigV4</c> to sign the call with AWS Signature Version 4 (Lambda function URLs with AuthType AWS_IAM), only
+    /// for a host the service allows (by default its region's function URLs; 422 otherwise); default <c>none</c>.
+    /// </summary>
     public string? Authentication { get; init; }
 }
 

@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Server.Auth;
@@ -48,7 +49,8 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        CreateTaskRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
+        TargetAddressPolicy network, AwsHostAllowlist aws,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -58,7 +60,7 @@ public static class TaskEndpoints
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
         }
 
-        if (TargetUrlGuard.Check(request, network) is { } blocked)
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, delivery), network, aws, user) is { } blocked)
         {
             return blocked;
         }

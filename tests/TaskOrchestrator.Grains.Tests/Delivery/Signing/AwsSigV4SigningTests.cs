@@ -103,6 +103,27 @@ public sealed class AwsSigV4SigningTests : IAsyncLifetime
         Assert.Empty(_target.CallsTo(url));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("*.lambda-url.eu-west-1.on.aws")]
+    [InlineData("localhost")]
+    public async Task InvokeAsync_AwsSigV4HostNotAllowed_FailsWithoutSigningOrCalling(string? allowed)
+    {
+        // The default list (the region's function URLs), or one that names other hosts: 127.0.0.1 is on neither, so the
+        // service's AWS identity must not sign for it, whatever the task asked when it was stored.
+        var url = _target.UrlFor("ok");
+        var options = Aws();
+        options.AllowedHosts = allowed is null ? [] : [allowed];
+
+        var response = await _invokers.Create(aws: options, time: new FakeTimeProvider(SignedAt))
+            .InvokeAsync(Guid.NewGuid(), 1, SigV4Task(url, null, "{}"), CancellationToken.None);
+
+        Assert.Null(response.StatusCode);
+        Assert.Equal(DeliveryFailure.InvalidRequest, response.Failure);
+        Assert.StartsWith("AWS SigV4 signing is not allowed for 127.0.0.1: the service signs only for hosts matching TaskOrchestrator:Delivery:Aws:AllowedHosts (", response.Error, StringComparison.Ordinal);
+        Assert.Empty(_target.CallsTo(url));
+    }
+
     [Fact]
     public async Task InvokeAsync_NoSigV4Asked_SendsNoAwsHeaders()
     {
@@ -154,8 +175,9 @@ public sealed class AwsSigV4SigningTests : IAsyncLifetime
         return Assert.Single(_target.CallsTo(task.Url));
     }
 
+    // The target listens on 127.0.0.1, which only an explicit allowlist entry lets the signer sign for.
     private static AwsSigningOptions Aws(string? sessionToken = null) =>
-        new() { Region = Region, AccessKeyId = AccessKeyId, SecretAccessKey = SecretAccessKey, SessionToken = sessionToken };
+        new() { Region = Region, AccessKeyId = AccessKeyId, SecretAccessKey = SecretAccessKey, SessionToken = sessionToken, AllowedHosts = ["127.0.0.1"] };
 
     private static TaskDefinition SigV4Task(string url, IReadOnlyDictionary<string, string>? headers, string? body) =>
         new("tester", url, "POST", headers, body, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow,

@@ -67,6 +67,25 @@ public sealed class SigningOptionsTests
         Assert.Contains("set both AccessKeyId and SecretAccessKey", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bind_AwsAllowedHostWithScheme_FailsNamingTheEntry()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TaskOrchestrator:Delivery:Aws:Region"] = "eu-west-1",
+            ["TaskOrchestrator:Delivery:Aws:AllowedHosts:0"] = "*.lambda-url.eu-west-1.on.aws",
+            ["TaskOrchestrator:Delivery:Aws:AllowedHosts:1"] = "https://abc.lambda-url.eu-west-1.on.aws/",
+        }).Build();
+        using var provider = new ServiceCollection().AddSingleton<IConfiguration>(configuration)
+            .AddOptions<AwsSigningOptions>().BindConfiguration(AwsSigningOptions.SectionName).ValidateDataAnnotations().Services
+            .BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AwsSigningOptions>>().Value);
+
+        Assert.Contains("TaskOrchestrator:Delivery:Aws:AllowedHosts:1 'https://abc.lambda-url.eu-west-1.on.aws/' is not a host pattern", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AllowedHosts:0", error.Message, StringComparison.Ordinal);
+    }
+
     private static SigningOptions Resolve(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
