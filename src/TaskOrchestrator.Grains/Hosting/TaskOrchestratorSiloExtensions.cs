@@ -12,6 +12,7 @@ using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -137,6 +138,7 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TargetNetworkOptions>().BindConfiguration(TargetNetworkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PendingLimitOptions>().BindConfiguration(PendingLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TargetAddressPolicy>();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Tasks;
@@ -177,6 +178,7 @@ public sealed partial class TaskGrain(
         LogCancelled();
         metrics.TaskCancelled();
         NotifyObserver();
+        PendingRelease.TaskFinished(GrainFactory, State.Definition);
         await UnregisterReminderAsync();
         DeactivateOnIdle();
         return TaskCommandResult.Ok(Snapshot());
@@ -328,6 +330,7 @@ public sealed partial class TaskGrain(
                 LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, response.StatusCode, response.Error);
                 metrics.TaskFinished(response.IsSuccess);
                 NotifyObserver();
+                PendingRelease.TaskFinished(GrainFactory, State.Definition);
                 await UnregisterReminderAsync();
             }
         }

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Mvc;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.Limits;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -20,7 +22,8 @@ public static class TaskEndpoints
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks").ProducesProtectedRouteProblems();
+        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks").ProducesProtectedRouteProblems()
+            .ProducesLimitProblems();
         tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Schedule a call")
             .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
@@ -47,8 +50,8 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
-        [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
+        CreateTaskRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
+        TargetAddressPolicy network, PendingQuota quota, [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
         var errors = TaskRequestValidator.ValidateCreate(request, createdAt, defaults.Policy, out var dueAt, out var delivery);
@@ -62,6 +65,12 @@ public static class TaskEndpoints
             return blocked;
         }
 
+        using var reservation = await quota.ReserveAsync(context, PendingKind.Task);
+        if (reservation.Problem is { } full)
+        {
+            return full;
+        }
+
         var claim = await IdempotentCreation.ClaimAsync(grains, "tasks", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
         if (claim.Problem is { } refused)
         {
@@ -72,6 +81,11 @@ public static class TaskEndpoints
         var definition = new TaskDefinition(
             user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
         var result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+        if (result.Outcome == TaskCommandOutcome.Ok)
+        {
+            reservation.Keep();
+        }
+
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
         {
             return IdempotentCreation.Replayed(TaskResource.From(result.Task!));
