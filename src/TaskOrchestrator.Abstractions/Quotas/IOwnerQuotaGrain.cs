@@ -5,8 +5,9 @@ namespace TaskOrchestrator.Quotas;
 /// <summary>
 /// How many standalone tasks and orchestrations one owner has pending (Scheduled or Running), kept in memory and keyed
 /// by <see cref="OwnerQuotaKey.For"/>. The create routes reserve a place before creating; tasks and orchestrations
-/// release theirs when they reach a final status. The grain counts again from the listings when it activates, at the
-/// cap (before refusing), and periodically, so lost releases (a silo's crash) cannot hold an owner at its cap for long.
+/// release theirs when they reach a final status. The grain counts from the listings at its first reservation (in the
+/// background: no create waits for it), periodically, and at the cap before refusing, so lost releases (a silo's
+/// crash) cannot hold an owner at its cap for long.
 /// </summary>
 public interface IOwnerQuotaGrain : IGrainWithStringKey
 {

@@ -8,16 +8,18 @@ namespace TaskOrchestrator.Quotas;
 
 /// <summary>
 /// One owner's pending standalone tasks and orchestrations, counted in memory (see <see cref="IOwnerQuotaGrain"/>).
-/// Nothing is stored: a new activation counts from the listings at its first reservation of each kind.
+/// Nothing is stored: an activation counts from the listings at its first reservation of each kind.
 /// </summary>
 /// <remarks>
-/// Not reentrant: a count runs as one turn, so no place is reserved while it reads, and a place reserved after it is for
-/// a create that starts after it (not in the listings it read). Releases that queue behind a count are applied after
-/// it, although the count may have seen those as finished already; so a count errs low (by what finished while it
-/// read, or moved from Scheduled to Running between its two reads), which lets an owner go a little over its cap until
-/// the next count, rather than refusing an owner that is under it. A count stops once it reaches the cap.
-/// Releases sent to an activation that has not counted yet (an admin's, or after a restart) are ignored: the first
-/// count sees the outcome in the listings.
+/// A count reads the listings in the background, so that no create waits for it: until an activation's first count
+/// is in, its owner is admitted against what this activation has seen. Reservations and releases made after the
+/// count's first page was read are added to what it finds; the ones before are in the listing or not, depending on
+/// whether their create had landed. So a count errs low (by the creates in flight at its first page, the tasks that
+/// finish while it reads, or move from Scheduled to Running between its two reads): an owner may go a little over its
+/// cap until the next count, rather than be refused under it. A count stops once it reaches the cap.
+/// At the cap, a refusal waits for a fresh count (at most one per <see cref="PendingLimitOptions.RecountAtCapAfter"/>).
+/// Releases sent to an activation that has not started counting (an admin's, or after a restart) are ignored: the
+/// first count sees the outcome in the listings.
 /// </remarks>
 public sealed partial class OwnerQuotaGrain(
     ITaskIndex tasks,
@@ -54,14 +56,12 @@ public sealed partial class OwnerQuotaGrain(
         count.Limit = limit;
         if (count.CountedAt is null)
         {
-            // A failure here (listings unavailable) fails this create; the next one counts again.
-            await RecountAsync(kind, CancellationToken.None);
-            _recountTimer ??= this.RegisterGrainTimer(OnRecountTimerAsync, new GrainTimerCreationOptions(_options.RecountPeriod, _options.RecountPeriod));
+            _ = CountInBackground(kind);
         }
         else if (count.Pending >= limit && time.GetUtcNow() - count.CountedAt >= _options.RecountAtCapAfter)
         {
             // Releases may have been lost (a silo died before sending them): look before refusing.
-            await TryRecountAsync(kind, CancellationToken.None);
+            await CountInBackground(kind);
         }
 
         if (count.Pending >= limit)
@@ -70,7 +70,7 @@ public sealed partial class OwnerQuotaGrain(
             return new PendingAdmission(false, count.Pending);
         }
 
-        count.Pending++;
+        count.Change(+1);
         return new PendingAdmission(true, count.Pending);
     }
 
@@ -78,54 +78,68 @@ public sealed partial class OwnerQuotaGrain(
     public Task ReleaseAsync(PendingKind kind)
     {
         var count = _counts[(int)kind];
-        if (count.CountedAt is not null && count.Pending > 0)
+        if (count.CountedAt is not null || count.Counting is not null)
         {
-            count.Pending--;
+            count.Change(-1);
         }
 
         return Task.CompletedTask;
     }
 
-    private async Task OnRecountTimerAsync(CancellationToken cancellationToken)
+    private Task OnRecountTimerAsync(CancellationToken cancellationToken)
     {
         foreach (var kind in Kinds)
         {
             if (_counts[(int)kind].CountedAt is not null)
             {
-                await TryRecountAsync(kind, cancellationToken);
+                _ = CountInBackground(kind);
             }
         }
+
+        return Task.CompletedTask;
     }
 
-    private async Task TryRecountAsync(PendingKind kind, CancellationToken cancellationToken)
+    /// <summary>Starts a count of <paramref name="kind"/> unless one is under way; the task ends when it is in (it never fails).</summary>
+    private Task CountInBackground(PendingKind kind)
+    {
+        // Not awaited by the caller: its continuations run on this activation, between its calls.
+        var count = _counts[(int)kind];
+        if (count.Counting is not { IsCompleted: false })
+        {
+            count.Counting = CountAsync(kind, count);
+        }
+
+        return count.Counting;
+    }
+
+    private async Task CountAsync(PendingKind kind, Count count)
     {
         try
         {
-            await RecountAsync(kind, cancellationToken);
+            var found = kind == PendingKind.Task ? await CountTasksAsync(count) : await CountOrchestrationsAsync(count);
+            var pending = Math.Max(0, found + count.Delta);
+            if (count.CountedAt is not null && pending != count.Pending)
+            {
+                LogRecounted(kind, count.Pending, pending);
+            }
+
+            count.Pending = pending;
+            count.CountedAt = time.GetUtcNow();
+            _recountTimer ??= this.RegisterGrainTimer(OnRecountTimerAsync, new GrainTimerCreationOptions(_options.RecountPeriod, _options.RecountPeriod));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The count so far stands; the next count may succeed.
+            // The count so far stands (until a first count is in, what this activation has seen); the next one may succeed.
             LogRecountFailed(kind, e);
         }
-    }
-
-    private async Task RecountAsync(PendingKind kind, CancellationToken cancellationToken)
-    {
-        var count = _counts[(int)kind];
-        var found = kind == PendingKind.Task
-            ? await CountTasksAsync(count.Limit, cancellationToken)
-            : await CountOrchestrationsAsync(count.Limit, cancellationToken);
-        if (count.CountedAt is not null && found != count.Pending)
+        finally
         {
-            LogRecounted(kind, count.Pending, found);
+            count.Tracking = false;
+            count.Delta = 0;
         }
-
-        count.Pending = found;
-        count.CountedAt = time.GetUtcNow();
     }
 
-    private async Task<long> CountTasksAsync(long limit, CancellationToken cancellationToken)
+    private async Task<long> CountTasksAsync(Count count)
     {
         long found = 0;
         foreach (var status in PendingTaskStatuses)
@@ -133,17 +147,18 @@ public sealed partial class OwnerQuotaGrain(
             string? after = null;
             do
             {
-                var page = await tasks.ListAsync(new TaskQuery(_owner, status, PageSize, after), cancellationToken);
+                var page = await tasks.ListAsync(new TaskQuery(_owner, status, PageSize, after));
+                count.StartTracking();
                 found += page.Items.Count(t => t.OrchestrationId is null);
                 after = page.Next;
             }
-            while (after is not null && found < limit);
+            while (after is not null && found < count.Limit);
         }
 
         return found;
     }
 
-    private async Task<long> CountOrchestrationsAsync(long limit, CancellationToken cancellationToken)
+    private async Task<long> CountOrchestrationsAsync(Count count)
     {
         long found = 0;
         foreach (var status in PendingOrchestrationStatuses)
@@ -151,11 +166,12 @@ public sealed partial class OwnerQuotaGrain(
             string? after = null;
             do
             {
-                var page = await orchestrations.ListAsync(new OrchestrationQuery(_owner, status, PageSize, after), cancellationToken);
+                var page = await orchestrations.ListAsync(new OrchestrationQuery(_owner, status, PageSize, after));
+                count.StartTracking();
                 found += page.Items.Count;
                 after = page.Next;
             }
-            while (after is not null && found < limit);
+            while (after is not null && found < count.Limit);
         }
 
         return found;
@@ -167,13 +183,37 @@ public sealed partial class OwnerQuotaGrain(
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Pending {Kind}s counted again: {Previous} became {Found}")]
     private partial void LogRecounted(PendingKind kind, long previous, long found);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Could not count pending {Kind}s again; the previous count stands")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "Could not count pending {Kind}s; the count so far stands")]
     private partial void LogRecountFailed(PendingKind kind, Exception exception);
 
+    /// <summary>One kind's count, and the count of the listings under way.</summary>
     private sealed class Count
     {
         public long Pending;
         public long Limit = long.MaxValue;
         public DateTimeOffset? CountedAt;
+        public Task? Counting;
+
+        // While a count is under way, from the moment its first page was read: the changes it cannot have seen.
+        public bool Tracking;
+        public long Delta;
+
+        public void StartTracking()
+        {
+            if (!Tracking)
+            {
+                Tracking = true;
+                Delta = 0;
+            }
+        }
+
+        public void Change(int by)
+        {
+            Pending = Math.Max(0, Pending + by);
+            if (Tracking)
+            {
+                Delta += by;
+            }
+        }
     }
 }
