@@ -5,6 +5,7 @@ using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
 
@@ -69,6 +70,9 @@ public sealed class TaskClusterFixture : IAsyncLifetime
 
             // The target is on loopback, which the network policy blocks unless allowed.
             silo.Services.Configure<TargetNetworkOptions>(o => o.AllowedNetworks = [.. TestTokens.LoopbackTargets.Values]);
+
+            // Owner quotas count again at every refusal, so that a test sees the count the listings give without waiting.
+            silo.Services.Configure<PendingLimitOptions>(o => o.RecountAtCapAfter = TimeSpan.Zero);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -6,10 +6,16 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ConditionCheck">The new default condition check.</param>
 /// <param name="FallbackUrl">The new default fallback URL.</param>
 /// <param name="Delivery">The new delivery policy of the fallback.</param>
+/// <param name="MaxCalls">
+/// When given, the change is refused (<see cref="Tasks.TaskCommandOutcome.Invalid"/>) if the orchestration it makes could
+/// cause more calls than this (<see cref="OrchestrationWork.MaxCalls"/>). Checked by the grain against the definition it
+/// holds, so that two changes made at once cannot together exceed it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationChange")]
 public sealed record OrchestrationChange(
     [property: Id(0)] DateTimeOffset? StartAt,
     [property: Id(1)] IReadOnlyList<OrchestrationStepDefinition>? Steps,
     [property: Id(2)] ConditionCheckDefinition? ConditionCheck,
     [property: Id(3)] string? FallbackUrl,
-    [property: Id(4)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null);
+    [property: Id(4)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
+    [property: Id(5)] long? MaxCalls = null);

@@ -21,4 +21,8 @@ public sealed record OrchestrationCommandResult(
     /// <summary>A command the orchestration's state does not allow.</summary>
     public static OrchestrationCommandResult Conflict(OrchestrationSnapshot orchestration, string reason) =>
         new(TaskCommandOutcome.Conflict, orchestration, reason);
+
+    /// <summary>A command refused because what it asks for breaks a limit; the orchestration is unchanged.</summary>
+    public static OrchestrationCommandResult Invalid(OrchestrationSnapshot orchestration, string reason) =>
+        new(TaskCommandOutcome.Invalid, orchestration, reason);
 }

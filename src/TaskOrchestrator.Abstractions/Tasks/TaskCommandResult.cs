@@ -11,6 +11,9 @@ public enum TaskCommandOutcome
 
     /// <summary>The task is in a state that does not allow the command.</summary>
     Conflict = 2,
+
+    /// <summary>The command asks for something a limit does not allow (an orchestration change that makes too much work).</summary>
+    Invalid = 3,
 }
 
 /// <summary>The outcome of a command and the task as it stands afterwards.</summary>

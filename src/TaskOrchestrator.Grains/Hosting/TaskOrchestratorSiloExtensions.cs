@@ -13,6 +13,7 @@ using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -147,6 +148,7 @@ public static class TaskOrchestratorSiloExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TargetNetworkOptions>().BindConfiguration(TargetNetworkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PendingLimitOptions>().BindConfiguration(PendingLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<TargetAddressPolicy>();
         services.TryAddSingleton<TargetConnector>();
         services.AddHttpClient(DeliveryOptions.HttpClientName, client =>

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Orchestrations;
@@ -250,6 +251,7 @@ public sealed partial class OrchestrationGrain
         DisposeStartTimer();
         LogFinished(status, reason, State.CurrentIndex);
         metrics.OrchestrationFinished(status, reason);
+        PendingRelease.OrchestrationFinished(GrainFactory, Definition);
     }
 
     private OrchestrationSnapshot Snapshot(IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null)

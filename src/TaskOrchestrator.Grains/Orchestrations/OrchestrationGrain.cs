@@ -4,6 +4,7 @@ using Orleans.Placement;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -131,6 +132,7 @@ public sealed partial class OrchestrationGrain(
         await SaveAsync(indexChanged: true);
         LogFinished(State.Status, null, State.CurrentIndex);
         metrics.OrchestrationFinished(State.Status, null);
+        PendingRelease.OrchestrationFinished(GrainFactory, Definition);
         await CleanUpIfSettledAsync();
         return OrchestrationCommandResult.Ok(Snapshot());
     }
@@ -157,6 +159,10 @@ public sealed partial class OrchestrationGrain(
             FallbackUrl = change.FallbackUrl ?? previous.FallbackUrl,
             Delivery = change.Delivery ?? previous.Delivery,
         };
+        if (change.MaxCalls is { } limit && OrchestrationWork.MaxCalls(changed) is var calls && calls > limit)
+        {
+            return OrchestrationCommandResult.Invalid(Snapshot(), OrchestrationWork.Refusal(calls, limit));
+        }
 
         // The first step's task is the arbiter of "started": it refuses to change once running.
         var first = GrainFactory.GetGrain<ITaskGrain>(State.Current.TaskId);

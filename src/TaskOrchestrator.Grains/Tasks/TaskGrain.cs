@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Tasks;
@@ -177,6 +178,7 @@ public sealed partial class TaskGrain(
         LogCancelled();
         metrics.TaskCancelled();
         NotifyObserver();
+        PendingRelease.TaskFinished(GrainFactory, State.Definition);
         await UnregisterReminderAsync();
         DeactivateOnIdle();
         return TaskCommandResult.Ok(Snapshot());
@@ -357,6 +359,7 @@ public sealed partial class TaskGrain(
                 LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, response.StatusCode, response.Error);
                 metrics.TaskFinished(State.Status == ScheduledTaskStatus.Completed);
                 NotifyObserver();
+                PendingRelease.TaskFinished(GrainFactory, State.Definition);
                 await UnregisterReminderAsync();
             }
         }

@@ -27,12 +27,25 @@ public static class AuthExtensions
                 o.TokenValidationParameters.RoleClaimType = TaskClaims.RoleClaim;
                 o.Events = new JwtBearerEvents
                 {
+                    // The subject becomes the owner of every row the caller creates: one that cannot name an owner is no identity.
+                    OnTokenValidated = context =>
+                    {
+                        if (context.Principal is { } principal && TaskClaims.SubjectProblem(principal) is { } problem)
+                        {
+                            context.Fail(new InvalidSubjectException(problem));
+                        }
+
+                        return Task.CompletedTask;
+                    },
                     OnChallenge = context =>
                     {
                         context.HandleResponse();
-                        var detail = context.AuthenticateFailure is null
-                            ? "A bearer token is required (Authorization: Bearer <token>)."
-                            : $"The bearer token was rejected: {context.ErrorDescription ?? context.Error ?? "invalid token"}.";
+                        var detail = context.AuthenticateFailure switch
+                        {
+                            null => "A bearer token is required (Authorization: Bearer <token>).",
+                            InvalidSubjectException subject => $"The bearer token was rejected: {subject.Message}.",
+                            _ => $"The bearer token was rejected: {(string.IsNullOrEmpty(context.ErrorDescription) ? context.Error ?? "invalid token" : context.ErrorDescription)}.",
+                        };
                         return WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Unauthorized", detail);
                     },
                     OnForbidden = context => WriteProblemAsync(
@@ -74,4 +87,7 @@ public static class AuthExtensions
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         }).AsTask();
     }
+
+    /// <summary>A token refused for its subject; the message says why and is shown to the caller.</summary>
+    private sealed class InvalidSubjectException(string message) : Exception(message);
 }

@@ -20,6 +20,9 @@ public static class TaskClaims
     /// <summary>The role that sees and manages every owner's tasks.</summary>
     public const string AdminRole = "admin";
 
+    /// <summary>The longest subject accepted: it is stored as the owner of everything the caller creates.</summary>
+    public const int MaxSubjectLength = 256;
+
     /// <summary>The caller's subject. The task-owner policy guarantees there is one.</summary>
     public static string Subject(this ClaimsPrincipal user) =>
         user.FindFirstValue(SubjectClaim) ?? throw new InvalidOperationException("The caller has no subject claim.");
@@ -32,6 +35,23 @@ public static class TaskClaims
     {
         var claims = user.FindAll(AwsHostsClaim).ToArray();
         return claims.Length == 0 ? null : [.. claims.SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+    }
+
+    /// <summary>
+    /// Why the token's subject cannot own anything (empty or whitespace, longer than <see cref="MaxSubjectLength"/>, or
+    /// given more than once), or null when it can or when there is none (the routes' policies refuse that with 403).
+    /// </summary>
+    public static string? SubjectProblem(ClaimsPrincipal user)
+    {
+        var subjects = user.FindAll(SubjectClaim).Select(c => c.Value).Take(2).ToList();
+        return subjects switch
+        {
+            [] => null,
+            [_, _] => "the token has more than one subject ('sub') claim",
+            [var subject] when string.IsNullOrWhiteSpace(subject) => "the token's subject ('sub') is empty",
+            [{ Length: > MaxSubjectLength }] => $"the token's subject ('sub') is longer than {MaxSubjectLength} characters",
+            _ => null,
+        };
     }
 
     /// <summary>True when the caller has the admin role (claim <c>role</c> or <c>roles</c>).</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -17,9 +18,13 @@ internal sealed class BasicAuthenticationHandler(
     ILoggerFactory logger,
     UrlEncoder encoder,
     IOptions<DashboardAccessOptions> access,
+    DashboardLoginThrottle throttle,
     IProblemDetailsService problems) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Realm = "Orleans Dashboard";
+
+    // Set when this request's client has failed too often: it is answered 429 instead of being challenged.
+    private TimeSpan? _blockedFor;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -30,6 +35,14 @@ internal sealed class BasicAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.NoResult());
         }
 
+        // Checked before the password, so that a client that keeps guessing learns nothing more.
+        var client = Context.Connection.RemoteIpAddress;
+        if (throttle.BlockedFor(client) is { } wait)
+        {
+            _blockedFor = wait;
+            return Task.FromResult(AuthenticateResult.Fail("Too many failed dashboard logins from this client."));
+        }
+
         string credentials;
         try
         {
@@ -37,6 +50,7 @@ internal sealed class BasicAuthenticationHandler(
         }
         catch (FormatException)
         {
+            throttle.Failed(client);
             return Task.FromResult(AuthenticateResult.Fail("The Basic credentials are not valid base64."));
         }
 
@@ -44,15 +58,37 @@ internal sealed class BasicAuthenticationHandler(
         var separator = credentials.IndexOf(':', StringComparison.Ordinal);
         if (separator < 0 || !account.Enabled || !Matches(credentials, $"{account.Username}:{account.Password}"))
         {
+            throttle.Failed(client);
             return Task.FromResult(AuthenticateResult.Fail("Wrong dashboard user name or password."));
         }
 
+        throttle.Succeeded(client);
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, credentials[..separator])], Scheme.Name);
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (_blockedFor is { } wait)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status429TooManyRequests,
+                    Title = "Too many failed logins",
+                    Detail = string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"This client failed to log in to the dashboard {access.Value.MaxFailedLogins} times within {access.Value.FailedLoginWindow.TotalSeconds:0} s; retry in {seconds} s."),
+                },
+            });
+            return;
+        }
+
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = $"Basic realm=\"{Realm}\", charset=\"UTF-8\"";
         await problems.WriteAsync(new ProblemDetailsContext

@@ -31,6 +31,7 @@ public static class DashboardExtensions
 
         // The dashboard's grains and its per-call profiler live in the silo; nodes without a password do not pay for them.
         builder.UseOrleans(silo => silo.AddDashboard());
+        builder.Services.AddSingleton<DashboardLoginThrottle>();
         builder.Services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, BasicAuthenticationHandler>(AuthenticationScheme, null);
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Policy, p => p.AddAuthenticationSchemes(AuthenticationScheme).RequireAuthenticatedUser());

@@ -9,6 +9,10 @@ public static class ProblemResponses
         .ProducesProblem(StatusCodes.Status403Forbidden)
         .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>429 (over the caller's request rate, or at a create route its pending cap): the routes that per-subject limits apply to.</summary>
+    public static RouteGroupBuilder ProducesLimitProblems(this RouteGroupBuilder group) => group
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
     /// <summary>413 (body over 256 KiB) and 415 (body not JSON): what every route with a JSON body may answer.</summary>
     public static RouteHandlerBuilder ProducesBodyProblems(this RouteHandlerBuilder route) => route
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

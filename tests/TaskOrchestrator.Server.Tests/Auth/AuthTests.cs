@@ -48,6 +48,44 @@ public sealed class AuthTests(MemoryServerFixture fixture)
         await TaskApi.AssertProblemAsync(response, HttpStatusCode.Forbidden);
     }
 
+    [Theory]
+    [InlineData("", "empty")]
+    [InlineData("   ", "empty")]
+    [InlineData("\t\n", "empty")]
+    public async Task CreateTask_WithEmptySubject_Returns401Problem(string subject, string reason)
+    {
+        using var client = fixture.Server.CreateClient(TestTokens.Create(subject));
+        using var response = await client.PostAsJsonAsync("/tasks", NewTask());
+        var problem = await TaskApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains($"subject ('sub') is {reason}", (string)problem["detail"]!, StringComparison.Ordinal);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+    }
+
+    [Fact]
+    public async Task ListTasks_WithSubjectOver256Characters_Returns401Problem()
+    {
+        using var client = fixture.Server.CreateClient(TestTokens.Create(new string('x', 257)));
+        using var response = await client.GetAsync(new Uri("/tasks", UriKind.Relative));
+        var problem = await TaskApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("longer than 256 characters", (string)problem["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateTask_WithSubjectOf256Characters_OwnsTheTask()
+    {
+        using var client = fixture.Server.CreateClient(TestTokens.Create($"{Guid.NewGuid():N}{new string('é', 224)}"));
+        var task = await TaskApi.CreateAsync(client, NewTask());
+        Assert.Equal((string)task["id"]!, (string)(await TaskApi.GetAsync(client, (string)task["id"]!))["id"]!);
+    }
+
+    [Fact]
+    public async Task GetStats_AsAdminWithEmptySubject_Returns401Problem()
+    {
+        using var client = fixture.Server.CreateClient(TestTokens.Create(" ", roles: ["admin"]));
+        using var response = await client.GetAsync(new Uri("/admin/stats", UriKind.Relative));
+        await TaskApi.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task CreateTask_WithValidToken_OwnsTheTask()
     {

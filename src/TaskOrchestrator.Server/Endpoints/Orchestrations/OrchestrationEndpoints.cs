@@ -2,16 +2,19 @@ using System.ComponentModel;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.Limits;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -25,7 +28,7 @@ public static class OrchestrationEndpoints
     public static IEndpointRouteBuilder MapOrchestrationEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/orchestrations").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Orchestrations")
-            .ProducesProtectedRouteProblems();
+            .ProducesProtectedRouteProblems().ProducesLimitProblems();
         group.MapPost("/", CreateAsync).WithName("CreateOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Create an orchestration")
             .WithDescription(
@@ -60,7 +63,7 @@ public static class OrchestrationEndpoints
 
     private static async Task<Results<Created<OrchestrationResource>, IdempotentReplay<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         OrchestrationRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
-        TargetAddressPolicy network, AwsHostAllowlist aws,
+        TargetAddressPolicy network, AwsHostAllowlist aws, PendingQuota quota, IOptions<OrchestrationLimitOptions> limits,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -70,10 +73,23 @@ public static class OrchestrationEndpoints
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
         }
 
+        var definition = new OrchestrationDefinition(
+            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
+        if (TooMuchWork(definition, limits.Value) is { } tooMuch)
+        {
+            return tooMuch;
+        }
+
         var targets = TargetUrlGuard.TargetsOf(request, parts, (parts.Delivery ?? defaults.Policy).Authentication);
         if (TargetUrlGuard.Check(targets, network, aws, user) is { } blocked)
         {
             return blocked;
+        }
+
+        using var reservation = await quota.ReserveAsync(context, PendingKind.Orchestration);
+        if (reservation.Problem is { } full)
+        {
+            return full;
         }
 
         // Orchestration ids are minted like task ids: version-7 GUIDs (the listing's keys come from their time), tagged.
@@ -84,8 +100,6 @@ public static class OrchestrationEndpoints
         }
 
         var id = claim.Id;
-        var definition = new OrchestrationDefinition(
-            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
         OrchestrationCommandResult result;
         try
         {
@@ -93,7 +107,13 @@ public static class OrchestrationEndpoints
         }
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
+            reservation.Keep();
             return UnknownOutcome.Problem(context, "orchestration", id, $"/orchestrations/{id}");
+        }
+
+        if (result.Outcome == TaskCommandOutcome.Ok)
+        {
+            reservation.Keep();
         }
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
@@ -157,7 +177,7 @@ public static class OrchestrationEndpoints
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
-        AwsHostAllowlist aws, CancellationToken cancellationToken)
+        AwsHostAllowlist aws, IOptions<OrchestrationLimitOptions> limits, CancellationToken cancellationToken)
     {
         var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
         if (found is null)
@@ -186,7 +206,11 @@ public static class OrchestrationEndpoints
         // Like a task's PATCH, the delay counts from creation; a start already past means "start now".
         var now = time.GetUtcNow();
         DateTimeOffset? startAt = parts.InitialDelayMs is { } delay ? Max(found.CreatedAt.AddMilliseconds(delay), now) : null;
-        var change = new OrchestrationChange(startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery);
+        // The grain checks the work limit against the definition it holds, so that two changes at once cannot together exceed it.
+        // A change of the start time alone leaves the work as it was, and is not refused for an orchestration created under a higher limit.
+        var changesWork = parts.Steps is not null || parts.ConditionCheck is not null || parts.FallbackUrl is not null || parts.Delivery is not null;
+        var change = new OrchestrationChange(
+            startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null);
         var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).ModifyAsync(change);
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found.Id, result);
     }
@@ -214,8 +238,19 @@ public static class OrchestrationEndpoints
     private static ProblemHttpResult ProblemFor(Guid id, OrchestrationCommandResult result) => result.Outcome switch
     {
         TaskCommandOutcome.NotFound => NotFound(id),
+        TaskCommandOutcome.Invalid => TooMuchWork(result.Reason),
         _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
     };
+
+    /// <summary>422 when <paramref name="definition"/> could make more calls than the limit allows; null when it is within it.</summary>
+    private static ProblemHttpResult? TooMuchWork(OrchestrationDefinition definition, OrchestrationLimitOptions limits)
+    {
+        var calls = OrchestrationWork.MaxCalls(definition);
+        return calls > limits.MaxCalls ? TooMuchWork(OrchestrationWork.Refusal(calls, limits.MaxCalls)) : null;
+    }
+
+    private static ProblemHttpResult TooMuchWork(string? detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Too much work for one orchestration", detail: detail);
 
     private static ProblemHttpResult NotFound(Guid id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Orchestration not found", detail: $"No orchestration '{id}' exists.");

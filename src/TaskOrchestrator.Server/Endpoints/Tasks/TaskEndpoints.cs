@@ -6,10 +6,12 @@ using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Hosting;
+using TaskOrchestrator.Server.Limits;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -22,7 +24,8 @@ public static class TaskEndpoints
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
-        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks").ProducesProtectedRouteProblems();
+        var tasks = app.MapGroup("/tasks").RequireAuthorization(AuthExtensions.TaskOwnerPolicy).WithTags("Tasks").ProducesProtectedRouteProblems()
+            .ProducesLimitProblems();
         tasks.MapPost("/", CreateAsync).WithName("CreateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Schedule a call")
             .WithDescription("Calls `taskURL` at `createdAt + delayInMS` (or at `runAt`; a past time means now), never earlier. Headers and body are sent with the call and never echoed back.")
@@ -50,7 +53,7 @@ public static class TaskEndpoints
 
     private static async Task<Results<Created<TaskResource>, IdempotentReplay<TaskResource>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateTaskRequest request, HttpContext context, ClaimsPrincipal user, IGrainFactory grains, TaskIdMinter ids, DeliveryDefaults defaults, TimeProvider time,
-        TargetAddressPolicy network, AwsHostAllowlist aws,
+        TargetAddressPolicy network, AwsHostAllowlist aws, PendingQuota quota,
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
@@ -63,6 +66,12 @@ public static class TaskEndpoints
         if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, delivery), network, aws, user) is { } blocked)
         {
             return blocked;
+        }
+
+        using var reservation = await quota.ReserveAsync(context, PendingKind.Task);
+        if (reservation.Problem is { } full)
+        {
+            return full;
         }
 
         var claim = await IdempotentCreation.ClaimAsync(grains, "tasks", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
@@ -81,7 +90,14 @@ public static class TaskEndpoints
         }
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
+            // It may exist: its place is kept (the owner's count is corrected at its next recount if it does not).
+            reservation.Keep();
             return UnknownOutcome.Problem(context, "task", id, $"/tasks/{id}");
+        }
+
+        if (result.Outcome == TaskCommandOutcome.Ok)
+        {
+            reservation.Keep();
         }
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))

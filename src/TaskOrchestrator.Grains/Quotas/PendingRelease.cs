@@ -1,0 +1,21 @@
+using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Tasks;
+
+namespace TaskOrchestrator.Quotas;
+
+/// <summary>What tasks and orchestrations tell their owner's <see cref="IOwnerQuotaGrain"/> when they reach a final status.</summary>
+internal static class PendingRelease
+{
+    /// <summary>A task finished; only standalone tasks were counted (steps, checks and fallbacks belong to an orchestration).</summary>
+    public static void TaskFinished(IGrainFactory grains, TaskDefinition? definition)
+    {
+        if (definition is { OrchestrationId: null } task)
+        {
+            grains.GetGrain<IOwnerQuotaGrain>(OwnerQuotaKey.For(task.Owner)).ReleaseAsync(PendingKind.Task).Ignore();
+        }
+    }
+
+    /// <summary>An orchestration finished.</summary>
+    public static void OrchestrationFinished(IGrainFactory grains, OrchestrationDefinition definition) =>
+        grains.GetGrain<IOwnerQuotaGrain>(OwnerQuotaKey.For(definition.Owner)).ReleaseAsync(PendingKind.Orchestration).Ignore();
+}
