@@ -194,11 +194,14 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
     public string Kind => "tasks";
 
     /// <inheritdoc />
-    public Task<int> MigrateListingsAsync(CancellationToken cancellationToken) =>
-        _listing.MigrateAsync(
+    public async Task<int> MigrateListingsAsync(CancellationToken cancellationToken)
+    {
+        await _created.EnsureAsync();
+        return await _listing.MigrateAsync(
             _table, null, ListedColumns.Append("Owner").Append("Status"),
             row => (row.GetString("Owner"), Enum.Parse<ScheduledTaskStatus>(row.GetString("Status")), ItemChunks.Read(row, ListedProperty)),
             cancellationToken);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
