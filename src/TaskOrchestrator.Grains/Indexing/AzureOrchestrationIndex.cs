@@ -35,7 +35,7 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(tableName);
         _created = new TableCreation(tables, tableName);
-        _listing = new TableListingIndex<OrchestrationStatus>(_table, _created.EnsureAsync);
+        _listing = new TableListingIndex<OrchestrationStatus>(tables, tableName, _created.EnsureAsync);
     }
 
     /// <inheritdoc />

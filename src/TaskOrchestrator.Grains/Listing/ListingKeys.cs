@@ -5,32 +5,45 @@ using TaskOrchestrator.Storage;
 namespace TaskOrchestrator.Listing;
 
 /// <summary>
-/// The keys of listing rows. Every resource has a position, <see cref="TaskKeys.RowKey"/> of its id (its creation time
+/// Where listing rows live. Every resource has a position, <see cref="TaskKeys.RowKey"/> of its id (its creation time
 /// inverted, then the id), so that ascending key order is newest first, and these rows:
 /// <list type="bullet">
-/// <item>in its owner's partition <c>o_{owner key}</c>: row <c>a_{position}</c> (the owner's listing) and row
-/// <c>s_{status}_{position}</c> (the owner's listing of one status). One partition, so a status change of both is one
-/// entity-group transaction.</item>
-/// <item>in the partition <c>s_{status}_{hour}</c> (the hour of the position): row <c>{position}</c>, the listing of one
-/// status across owners, for admins.</item>
+/// <item>in its owner's own table (<see cref="OwnerTable"/>), partition <see cref="OwnerPartition"/>: row
+/// <c>a_{position}</c> (the owner's listing) and row <c>s_{status}_{position}</c> (the owner's listing of one status).
+/// One partition, so a status change of both is one entity-group transaction; a table per owner, so an owner's listing
+/// reads only that owner's rows (also on emulators, which scan a whole table per query), and an owner's rows can be
+/// dropped as one.</item>
+/// <item>in the kind's shared index table, partition <c>s_{status}_{hour}</c> (the hour of the position): row
+/// <c>{position}</c>, the listing of one status across owners, for admins.</item>
 /// </list>
 /// Each listing is then one key range read newest first: a page costs about one storage request, whatever else the
-/// table holds. The admins' listing of everything is the state table itself (keyed by position).
+/// tables hold. The admins' listing of everything is the state table (or the kind's rows keyed by position).
 /// </summary>
 public static class ListingKeys
 {
     /// <summary>The row key prefix of an owner's listing of everything.</summary>
     public const string AllPrefix = "a_";
 
+    /// <summary>The one partition of an owner's table.</summary>
+    public const string OwnerPartition = "o";
+
     /// <summary>Sorts after every character a position holds: the upper bound of a prefix range.</summary>
     public const char RangeEnd = '~';
 
+    // A table name is 3 to 63 letters and digits: the index table's name (cut to fit), "O", then 96 bits of the owner's hash.
+    private const int OwnerHashHexDigits = 24;
+    private const int MaxTableName = 63;
+
     /// <summary>
-    /// The owner's partition. Subjects may be long and hold characters a key may not (<c>/ \ # ?</c>, control
-    /// characters), so the key is 128 bits of the subject's SHA-256, in hex.
+    /// The owner's table of the listing rows kept in <paramref name="indexTable"/>. Subjects may be long and hold any
+    /// character, so the name carries 96 bits of the subject's SHA-256, in hex.
     /// </summary>
-    public static string OwnerPartition(string owner) =>
-        "o_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner)).AsSpan(0, 16));
+    public static string OwnerTable(string indexTable, string owner)
+    {
+        ArgumentNullException.ThrowIfNull(indexTable);
+        var prefix = indexTable.Length > MaxTableName - 1 - OwnerHashHexDigits ? indexTable[..(MaxTableName - 1 - OwnerHashHexDigits)] : indexTable;
+        return prefix + "O" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(owner)).AsSpan(0, OwnerHashHexDigits / 2));
+    }
 
     /// <summary>The row key prefix of an owner's listing of one status.</summary>
     public static string StatusPrefix(string status) => $"s_{status}_";

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using TaskOrchestrator.Storage;
@@ -5,7 +6,7 @@ using TaskOrchestrator.Storage;
 namespace TaskOrchestrator.Listing;
 
 /// <summary>
-/// The listing rows of one kind of resource in an Azure table (see <see cref="ListingKeys"/> for the layout): written
+/// The listing rows of one kind of resource in Azure tables (see <see cref="ListingKeys"/> for the layout): written
 /// after each state change of a resource, read a page at a time. Each row carries the resource as the listing shows
 /// it (its <c>Item</c> properties), so a page is one query and no point reads.
 /// </summary>
@@ -19,39 +20,47 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     /// <summary>The partition of this index's own bookkeeping rows (outside every listing's key range).</summary>
     public const string MetaPartition = "meta";
 
+    // Owner tables known to exist: remembered so that each is created once per process (a bounded memory, not a cache
+    // that must be right: creating a table that exists is harmless).
+    private const int MaxKnownOwnerTables = 100_000;
+
     private static readonly string[] StatusNames = Enum.GetNames<TStatus>();
 
+    private readonly TableServiceClient _tables;
     private readonly TableClient _table;
     private readonly TableBatchWriter _writer;
     private readonly Func<Task> _ensureTable;
+    private readonly ConcurrentDictionary<string, TableCreation> _ownerTables = new(StringComparer.Ordinal);
 
-    public TableListingIndex(TableClient table, Func<Task> ensureTable)
+    public TableListingIndex(TableServiceClient tables, string tableName, Func<Task> ensureTable)
     {
-        _table = table;
+        ArgumentNullException.ThrowIfNull(tables);
+        _tables = tables;
+        _table = tables.GetTableClient(tableName);
         _ensureTable = ensureTable;
-        _writer = new TableBatchWriter(table, concurrentFlushes: 1);
+        _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
     }
 
     /// <summary>
     /// Makes the listing rows of resource <paramref name="position"/> show <paramref name="item"/> in
     /// <paramref name="status"/>, and deletes the rows of the <paramref name="stale"/> statuses (missing ones are fine).
-    /// The owner's rows change in one transaction; the cross-owner status rows after or beside it.
+    /// The owner's rows change in one transaction; the cross-owner status rows beside it.
     /// </summary>
     public async Task WriteAsync(string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item)
     {
+        var ownerTable = await OwnerTableAsync(owner);
         await _ensureTable();
         var current = StatusNames[ToInt(status)];
-        var ownerPartition = ListingKeys.OwnerPartition(owner);
         var writes = new List<Task>(8)
         {
-            Upsert(ownerPartition, ListingKeys.AllPrefix + position, item),
-            Upsert(ownerPartition, ListingKeys.StatusPrefix(current) + position, item),
-            Upsert(ListingKeys.StatusPartition(current, position), position, item),
+            Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.AllPrefix + position, item),
+            Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(current) + position, item),
+            Upsert(_table, ListingKeys.StatusPartition(current, position), position, item),
         };
         foreach (var old in stale.Without(ToInt(status)).Members(StatusNames.Length))
         {
-            writes.Add(Delete(ownerPartition, ListingKeys.StatusPrefix(StatusNames[old]) + position));
-            writes.Add(Delete(ListingKeys.StatusPartition(StatusNames[old], position), position));
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[old]) + position));
+            writes.Add(Delete(_table, ListingKeys.StatusPartition(StatusNames[old], position), position));
         }
 
         await Task.WhenAll(writes);
@@ -68,12 +77,12 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     public async Task RemoveAsync(string position, string owner, StatusSet statuses)
     {
         await _ensureTable();
-        var ownerPartition = ListingKeys.OwnerPartition(owner);
-        var writes = new List<Task> { Delete(ownerPartition, ListingKeys.AllPrefix + position) };
+        var ownerTable = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
+        var writes = new List<Task> { Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.AllPrefix + position) };
         foreach (var status in statuses.Members(StatusNames.Length))
         {
-            writes.Add(Delete(ownerPartition, ListingKeys.StatusPrefix(StatusNames[status]) + position));
-            writes.Add(Delete(ListingKeys.StatusPartition(StatusNames[status], position), position));
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[status]) + position));
+            writes.Add(Delete(_table, ListingKeys.StatusPartition(StatusNames[status], position), position));
         }
 
         await Task.WhenAll(writes);
@@ -87,21 +96,23 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     public async Task<(List<byte[]> Items, string? Next)> ListAsync(string? owner, TStatus? status, int limit, string? after, CancellationToken cancellationToken)
     {
         await _ensureTable();
+        TableClient table;
         string filter;
         int positionStart;
         if (owner is not null)
         {
             var prefix = status is { } s ? ListingKeys.StatusPrefix(StatusNames[ToInt(s)]) : ListingKeys.AllPrefix;
             positionStart = prefix.Length;
-            var partition = ListingKeys.OwnerPartition(owner);
+            table = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
             filter = after is null
-                ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {prefix} and RowKey lt {prefix + ListingKeys.RangeEnd}")
-                : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {prefix + after} and RowKey lt {prefix + ListingKeys.RangeEnd}");
+                ? TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey ge {prefix} and RowKey lt {prefix + ListingKeys.RangeEnd}")
+                : TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey gt {prefix + after} and RowKey lt {prefix + ListingKeys.RangeEnd}");
         }
         else
         {
             var prefix = ListingKeys.StatusPrefix(StatusNames[ToInt(status ?? throw new ArgumentException("A listing across owners is by status.", nameof(status)))]);
             positionStart = 0;
+            table = _table;
 
             // Row keys are positions, and a position's partition is its hour: key order across partitions is newest first too.
             filter = after is null
@@ -111,15 +122,22 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
 
         var items = new List<byte[]>(limit);
         string? lastPosition = null;
-        await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken))
+        try
         {
-            if (items.Count == limit)
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken))
             {
-                return (items, lastPosition);
-            }
+                if (items.Count == limit)
+                {
+                    return (items, lastPosition);
+                }
 
-            items.Add(ReadItem(row));
-            lastPosition = row.RowKey[positionStart..];
+                items.Add(ReadItem(row));
+                lastPosition = row.RowKey[positionStart..];
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404 && owner is not null)
+        {
+            // An owner who never wrote anything has no table yet: an empty listing.
         }
 
         return (items, null);
@@ -200,15 +218,28 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     /// <summary>The item of a listing row, joined from its properties.</summary>
     public static byte[] ReadItem(TableEntity row) => ItemChunks.Read(row, ItemProperty);
 
-    private Task Upsert(string partition, string row, ReadOnlyMemory<byte> item)
+    /// <summary>The owner's table, created on first use (remembered per process).</summary>
+    private async Task<TableClient> OwnerTableAsync(string owner)
+    {
+        var name = ListingKeys.OwnerTable(_table.Name, owner);
+        if (_ownerTables.Count >= MaxKnownOwnerTables)
+        {
+            _ownerTables.Clear();
+        }
+
+        await _ownerTables.GetOrAdd(name, n => new TableCreation(_tables, n)).EnsureAsync();
+        return _tables.GetTableClient(name);
+    }
+
+    private Task Upsert(TableClient table, string partition, string row, ReadOnlyMemory<byte> item)
     {
         var entity = new TableEntity(partition, row);
         ItemChunks.Write(entity, ItemProperty, item);
-        return _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+        return _writer.WriteAsync(table, new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
     }
 
-    private Task Delete(string partition, string row) =>
-        _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All), missingIsFine: true);
+    private Task Delete(TableClient table, string partition, string row) =>
+        _writer.WriteAsync(table, new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All), missingIsFine: true);
 
     private static int ToInt(TStatus status) => Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -62,7 +62,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
         var indexTable = IndexTableName(tableName);
         _created = new TableCreation(tables, tableName);
-        _listing = new TableListingIndex<ScheduledTaskStatus>(indexTables.GetTableClient(indexTable), new TableCreation(indexTables, indexTable).EnsureAsync);
+        _listing = new TableListingIndex<ScheduledTaskStatus>(indexTables, indexTable, new TableCreation(indexTables, indexTable).EnsureAsync);
         _serializer = serializer;
         _minter = minter;
     }

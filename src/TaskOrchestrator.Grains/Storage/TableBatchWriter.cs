@@ -6,8 +6,8 @@ using Orleans.Storage;
 namespace TaskOrchestrator.Storage;
 
 /// <summary>
-/// Group commit for one table. Writes queue up while earlier ones are in flight; each flush sends what has queued,
-/// grouped by partition, as entity-group transactions of up to 100 rows. Idle, a write goes out at once (no linger);
+/// Group commit. Writes queue up while earlier ones are in flight; each flush sends what has queued, grouped by table
+/// and partition, as entity-group transactions of up to 100 rows. Idle, a write goes out at once (no linger);
 /// under load, many writes share one storage call. Each caller's task completes only when its own row is stored,
 /// so nothing is acknowledged before it is durable.
 /// </summary>
@@ -24,14 +24,15 @@ internal sealed class TableBatchWriter : IAsyncDisposable
 
     private const int MaxRowsPerFlush = 2_000;
 
-    private readonly TableClient _table;
+    private readonly TableClient _defaultTable;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _flushSlots;
     private readonly Task _loop;
 
+    /// <summary>A writer whose <see cref="WriteAsync(TableTransactionAction, bool)"/> writes to <paramref name="table"/>.</summary>
     public TableBatchWriter(TableClient table, int concurrentFlushes)
     {
-        _table = table;
+        _defaultTable = table;
         _flushSlots = new SemaphoreSlim(concurrentFlushes);
         _loop = Task.Run(RunAsync);
     }
@@ -40,9 +41,12 @@ internal sealed class TableBatchWriter : IAsyncDisposable
     /// Queues one row action; completes with the row's new ETag once it is stored. A delete with
     /// <paramref name="missingIsFine"/> also completes when the row did not exist (listing rows a crash may have left).
     /// </summary>
-    public Task<ETag> WriteAsync(TableTransactionAction action, bool missingIsFine = false)
+    public Task<ETag> WriteAsync(TableTransactionAction action, bool missingIsFine = false) => WriteAsync(_defaultTable, action, missingIsFine);
+
+    /// <summary>Queues one row action on <paramref name="table"/> (see <see cref="WriteAsync(TableTransactionAction, bool)"/>).</summary>
+    public Task<ETag> WriteAsync(TableClient table, TableTransactionAction action, bool missingIsFine = false)
     {
-        var pending = new PendingWrite(action, SentBytes(action), missingIsFine);
+        var pending = new PendingWrite(table, action, SentBytes(action), missingIsFine);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(TableBatchWriter));
@@ -91,10 +95,10 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         return bytes;
     }
 
-    /// <summary>Rows of one partition, in transactions under the row and size limits, no row twice in one.</summary>
-    internal static IEnumerable<List<T>> Transactions<T>(IEnumerable<T> rows, Func<T, TableTransactionAction> action, Func<T, long> sentBytes)
+    /// <summary>Rows of one partition (of one table), in transactions under the row and size limits, no row twice in one.</summary>
+    internal static IEnumerable<List<T>> Transactions<T>(IEnumerable<T> rows, Func<T, TableTransactionAction> action, Func<T, long> sentBytes, Func<T, string>? table = null)
     {
-        foreach (var partition in rows.GroupBy(r => action(r).Entity.PartitionKey, StringComparer.Ordinal))
+        foreach (var partition in rows.GroupBy(r => (Table: table?.Invoke(r) ?? "", action(r).Entity.PartitionKey)))
         {
             var current = new List<T>();
             var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -145,7 +149,7 @@ internal sealed class TableBatchWriter : IAsyncDisposable
     {
         try
         {
-            await Task.WhenAll(Transactions(rows, r => r.Action, r => r.SentBytes).Select(SendAsync));
+            await Task.WhenAll(Transactions(rows, r => r.Action, r => r.SentBytes, r => r.Table.Name).Select(SendAsync));
         }
         finally
         {
@@ -161,11 +165,11 @@ internal sealed class TableBatchWriter : IAsyncDisposable
             {
                 if (rows.Count == 1)
                 {
-                    rows[0].Completion.TrySetResult(await SendOneAsync(rows[0].Action));
+                    rows[0].Completion.TrySetResult(await SendOneAsync(rows[0].Table, rows[0].Action));
                     return;
                 }
 
-                var response = await _table.SubmitTransactionAsync(rows.Select(r => r.Action));
+                var response = await rows[0].Table.SubmitTransactionAsync(rows.Select(r => r.Action));
                 for (var i = 0; i < rows.Count; i++)
                 {
                     rows[i].Completion.TrySetResult(response.Value[i].Headers.ETag ?? default);
@@ -208,15 +212,15 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         }
     }
 
-    private async Task<ETag> SendOneAsync(TableTransactionAction action)
+    private static async Task<ETag> SendOneAsync(TableClient table, TableTransactionAction action)
     {
         var entity = action.Entity;
         Response response = action.ActionType switch
         {
-            TableTransactionActionType.Add => await _table.AddEntityAsync(entity),
-            TableTransactionActionType.UpdateReplace => await _table.UpdateEntityAsync(entity, action.ETag, TableUpdateMode.Replace),
-            TableTransactionActionType.UpsertReplace => await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace),
-            TableTransactionActionType.Delete => await _table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, action.ETag),
+            TableTransactionActionType.Add => await table.AddEntityAsync(entity),
+            TableTransactionActionType.UpdateReplace => await table.UpdateEntityAsync(entity, action.ETag, TableUpdateMode.Replace),
+            TableTransactionActionType.UpsertReplace => await table.UpsertEntityAsync(entity, TableUpdateMode.Replace),
+            TableTransactionActionType.Delete => await table.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, action.ETag),
             _ => throw new NotSupportedException($"Row action {action.ActionType} is not used by the stores."),
         };
         return response.Headers.ETag ?? default;
@@ -234,7 +238,7 @@ internal sealed class TableBatchWriter : IAsyncDisposable
         _ => e,
     };
 
-    private sealed record PendingWrite(TableTransactionAction Action, long SentBytes, bool MissingIsFine)
+    private sealed record PendingWrite(TableClient Table, TableTransactionAction Action, long SentBytes, bool MissingIsFine)
     {
         public TaskCompletionSource<ETag> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
