@@ -17,10 +17,12 @@ public interface IOrchestrationGrain : IGrainWithGuidKey, ITaskObserver
     /// Cancels the orchestration: before its start nothing runs; while running, the step call in flight finishes and no
     /// further step runs. Cancelling twice is fine; Conflict once Completed or Failed.
     /// </summary>
-    Task<OrchestrationCommandResult> CancelAsync();
+    /// <remarks>With <paramref name="owner"/>, an orchestration of another owner is reported as not found (one call for the API's check and command).</remarks>
+    Task<OrchestrationCommandResult> CancelAsync(string? owner = null);
 
     /// <summary>Changes the start time and/or the definition. Only while Scheduled: Conflict once the first step started.</summary>
-    Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change);
+    /// <remarks>With <paramref name="owner"/>, an orchestration of another owner is reported as not found.</remarks>
+    Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change, string? owner = null);
 
     /// <summary>The orchestration as it stands, or null when none exists under this id. Answers even while a step is being driven.</summary>
     [AlwaysInterleave]

@@ -11,11 +11,17 @@ public interface ITaskGrain : IGrainWithGuidKey
     /// <summary>Accepts a new task. Conflict when this id already holds a task.</summary>
     Task<TaskCommandResult> ScheduleAsync(TaskDefinition definition);
 
-    /// <summary>Cancels the task unless it is already running or finished. Cancelling twice is fine.</summary>
-    Task<TaskCommandResult> CancelAsync();
+    /// <summary>
+    /// Cancels the task unless an attempt is in flight or it is finished. Cancelling twice is fine. With
+    /// <paramref name="owner"/>, a task of another owner is reported as not found (one call for the API's check and command).
+    /// </summary>
+    Task<TaskCommandResult> CancelAsync(string? owner = null);
 
-    /// <summary>Moves the due time; a time in the past means "run now". Conflict once running or finished.</summary>
-    Task<TaskCommandResult> RescheduleAsync(DateTimeOffset dueAt);
+    /// <summary>
+    /// Moves the due time; a time in the past means "run now". Conflict once running or finished. With
+    /// <paramref name="owner"/>, a task of another owner is reported as not found.
+    /// </summary>
+    Task<TaskCommandResult> RescheduleAsync(DueTimeChange dueTime, string? owner = null);
 
     /// <summary>The task as it stands, or null when none exists under this id. Answers even while a call is in flight.</summary>
     [AlwaysInterleave]

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Orchestrations.Lifecycle;
+using TaskOrchestrator.Persistence;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -9,7 +11,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// The condition check after one step. Each attempt is a <see cref="TaskGrain"/> (durable, never early), whose id is
 /// stored before it is scheduled; the attempt tells this grain when it finished, and this grain tells the orchestration
 /// when the check passed or ran out of retries. It has no reminder of its own: the orchestration's recovery reminder
-/// calls <see cref="StartAsync"/> again, which reconciles with the current attempt.
+/// calls <see cref="StartAsync"/> again, which reconciles with the current attempt. What the check does is decided by
+/// its <see cref="ConditionCheckLifecycle"/>.
 /// </summary>
 /// <remarks>
 /// Calls out go to task grains only (which answer at once and notify one-way); calls in come from the orchestration
@@ -21,70 +24,64 @@ public sealed partial class ConditionCheckGrain(
     TimeProvider time,
     ILogger<ConditionCheckGrain> logger) : Grain, IConditionCheckGrain
 {
-    private bool _stateUncertain;
+    private readonly ConditionCheckLifecycle _check = new(time);
+    private StateWriter<ConditionCheckGrainState> _writes = null!;
 
-    private ConditionCheckGrainState State => state.State;
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _writes = new StateWriter<ConditionCheckGrainState>(state, DeactivateOnIdle);
+        _check.Load(state.State);
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public async Task<ConditionCheckSnapshot> StartAsync(ConditionCheckRequest request)
     {
-        if (_stateUncertain)
+        if (_writes.Distrusted)
         {
             // The orchestration's next recovery tick reaches a fresh activation.
             throw new InvalidOperationException("The condition check's last write failed; it is reloading.");
         }
 
-        if (State.Request is null)
+        if (_check.Start(request, NewAttemptId))
         {
-            state.State = new ConditionCheckGrainState
-            {
-                Request = request,
-                Status = ConditionCheckStatus.Checking,
-                AttemptTaskId = ids.Mint(time.GetUtcNow()),
-                AttemptDueAt = request.FirstAttemptAt,
-            };
-            await WriteAsync();
+            state.State = _check.State;
+            await _writes.WriteOrDistrustAsync();
         }
 
-        if (State.Status == ConditionCheckStatus.Checking && await EnsureAttemptAsync() is { } finished)
-        {
-            await TakeOutcomeAsync(finished);
-        }
-
+        await EnsureAttemptAsync();
         return Snapshot();
     }
 
     /// <inheritdoc />
     public async Task<ConditionCheckSnapshot?> CancelAsync()
     {
-        if (State.Request is null)
+        if (!_check.Started)
         {
             return null;
         }
 
-        if (State.Status == ConditionCheckStatus.Checking)
+        if (_check.AttemptToCancel is { } attempt)
         {
-            if (State.AttemptTaskId is { } attempt)
-            {
-                // A pending attempt is cancelled; one in flight answers Conflict and finishes, counting for nothing.
-                await GrainFactory.GetGrain<ITaskGrain>(attempt).CancelAsync();
-            }
+            await GrainFactory.GetGrain<ITaskGrain>(attempt).CancelAsync();
+        }
 
-            State.Status = ConditionCheckStatus.Cancelled;
-            State.AttemptTaskId = null;
-            await WriteAsync();
+        if (_check.Cancel())
+        {
+            await _writes.WriteOrDistrustAsync();
         }
 
         return Snapshot();
     }
 
     /// <inheritdoc />
-    public Task<ConditionCheckSnapshot?> GetAsync() => Task.FromResult(State.Request is null ? null : Snapshot());
+    public Task<ConditionCheckSnapshot?> GetAsync() => Task.FromResult(_check.Started ? Snapshot() : null);
 
     /// <inheritdoc />
     public async Task OnTaskFinishedAsync(TaskSnapshot task)
     {
-        if (!_stateUncertain && State.Status == ConditionCheckStatus.Checking && task.Id == State.AttemptTaskId && task.Status.IsFinal())
+        if (!_writes.Distrusted && _check.Awaits(task))
         {
             await TakeOutcomeAsync(task);
         }
@@ -93,72 +90,42 @@ public sealed partial class ConditionCheckGrain(
     /// <summary>Records a finished attempt and either ends the check (telling the orchestration) or schedules the next attempt.</summary>
     private async Task TakeOutcomeAsync(TaskSnapshot attempt)
     {
-        var request = State.Request!;
-        var passed = attempt.Status == ScheduledTaskStatus.Completed && !IsJsonFalse(attempt.Response?.Body);
-        State.Attempts.Add(new ConditionCheckAttempt(attempt.Id, attempt.StartedAt, attempt.Response?.StatusCode, passed));
+        var request = _check.State.Request!;
+        var ended = _check.TakeOutcome(attempt, NewAttemptId, out var passed);
         using (OrchestrationGrain.OrchestrationScope(logger, request.OrchestrationId))
         {
-            LogAttempt(request.OrchestrationId, request.Step, State.Attempts.Count, attempt.Response?.StatusCode, passed);
+            LogAttempt(request.OrchestrationId, request.Step, _check.State.Attempts.Count, attempt.Response?.StatusCode, passed);
         }
 
-        if (passed || State.Attempts.Count > request.Check.Retries)
+        // The next attempt's id is stored before it is scheduled, so a crash in between schedules that same attempt again.
+        await _writes.WriteOrDistrustAsync();
+        if (ended)
         {
-            State.Status = passed ? ConditionCheckStatus.Passed : ConditionCheckStatus.NotMet;
-            State.AttemptTaskId = null;
-            await WriteAsync();
             GrainFactory.GetGrain<IOrchestrationGrain>(request.OrchestrationId).OnConditionCheckFinishedAsync(Snapshot()).Ignore();
             return;
         }
 
-        // The next attempt's id is stored before it is scheduled, so a crash in between schedules that same attempt again.
-        var now = time.GetUtcNow();
-        State.AttemptTaskId = ids.Mint(now);
-        State.AttemptDueAt = (attempt.FinishedAt ?? now) + request.Check.RetryDelay;
-        await WriteAsync();
-        if (await EnsureAttemptAsync() is { } finished)
-        {
-            await TakeOutcomeAsync(finished);
-        }
+        await EnsureAttemptAsync();
     }
 
-    /// <summary>Schedules the current attempt unless it exists; returns it when it already finished.</summary>
-    private async Task<TaskSnapshot?> EnsureAttemptAsync()
+    /// <summary>Schedules the current attempt unless it exists, and takes its outcome in when it already finished.</summary>
+    private async Task EnsureAttemptAsync()
     {
-        var request = State.Request!;
-        var id = State.AttemptTaskId!.Value;
-        var task = GrainFactory.GetGrain<ITaskGrain>(id);
-        var current = await task.GetAsync();
-        if (current is null)
+        if (!_check.Checking)
         {
-            var definition = new TaskDefinition(
-                request.Owner, request.Check.Url, request.Check.Method, null, null, IdTime.CreatedAt(id), State.AttemptDueAt,
-                request.OrchestrationId, this.GetGrainId(), request.Check.Delivery);
-            current = (await task.ScheduleAsync(definition)).Task;
+            return;
         }
 
-        return current is { Status: var status } && status.IsFinal() ? current : null;
-    }
-
-    /// <summary>Stores the state; after a failed write this activation takes no further side effect and reloads.</summary>
-    private async Task WriteAsync()
-    {
-        try
+        var attempt = await ChildTasks.EnsureAsync(GrainFactory, _check.State.AttemptTaskId!.Value, () => _check.AttemptTask(this.GetGrainId()));
+        if (attempt is not null && _check.Awaits(attempt))
         {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            _stateUncertain = true;
-            DeactivateOnIdle();
-            throw;
+            await TakeOutcomeAsync(attempt);
         }
     }
 
-    private ConditionCheckSnapshot Snapshot() =>
-        new(this.GetPrimaryKey(), State.Request!.OrchestrationId, State.Request.Step, State.Status, [.. State.Attempts]);
+    private Guid NewAttemptId() => ids.Mint(time.GetUtcNow());
 
-    // A check passes on 2xx unless the body is the JSON literal false (surrounding JSON whitespace allowed).
-    private static bool IsJsonFalse(string? body) => body is not null && body.AsSpan().Trim(" \t\r\n").SequenceEqual("false");
+    private ConditionCheckSnapshot Snapshot() => _check.Snapshot(this.GetPrimaryKey());
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} step {Step}: check attempt {Attempt} answered {StatusCode}, passed {Passed}")]
     private partial void LogAttempt(Guid orchestrationId, int step, int attempt, int? statusCode, bool passed);

@@ -40,7 +40,11 @@ public sealed partial class OrchestrationGrain
             return;
         }
 
-        await MarkRunningAsync();
+        if (_cursor.MarkRunning())
+        {
+            await SaveAsync(listingChanged: true);
+            LogStarted();
+        }
     }
 
     private void DisposeStartTimer()
@@ -54,17 +58,16 @@ public sealed partial class OrchestrationGrain
     /// <see cref="Tasks.TaskSchedulingOptions.ReminderPeriod"/> until nothing can change any more, never on the start
     /// instant itself (<see cref="Tasks.TaskSchedulingOptions.FirstReminderTick"/>).
     /// </summary>
-    private async Task RegisterReminderAsync()
-    {
-        var firstTick = _scheduling.FirstReminderTick(Definition.StartAt - Now);
-        _reminder = await this.RegisterOrUpdateReminder(ReminderName, firstTick, _scheduling.ReminderPeriod);
-    }
+    private Task RegisterReminderAsync() =>
+        _reminder.RegisterAsync(_scheduling.FirstReminderTick(Definition.StartAt - Now), _scheduling.ReminderPeriod);
 
-    /// <summary>Once settled (or when <paramref name="force"/>d, for a leftover reminder), stops the timer and removes the reminder.</summary>
-    private async Task CleanUpIfSettledAsync(bool force = false)
+    /// <summary>
+    /// Once settled (or when <paramref name="force"/>d, for a leftover reminder), stops the timer and removes the
+    /// reminder; while the listing is behind, the reminder stays: its next tick writes the listing again.
+    /// </summary>
+    private async Task CleanUpAsync(bool force = false)
     {
-        // While the listing is behind, the reminder stays: its next tick writes the listing again.
-        if ((!force && !State.IsSettled) || _indexStale)
+        if ((!force && !State.IsSettled) || _listingBehind)
         {
             return;
         }
@@ -72,13 +75,7 @@ public sealed partial class OrchestrationGrain
         DisposeStartTimer();
         try
         {
-            var reminder = _reminder ?? await this.GetReminder(ReminderName);
-            if (reminder is not null)
-            {
-                await this.UnregisterReminder(reminder);
-            }
-
-            _reminder = null;
+            await _reminder.RemoveAsync();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

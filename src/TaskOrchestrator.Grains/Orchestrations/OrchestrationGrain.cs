@@ -4,6 +4,8 @@ using Orleans.Placement;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
+using TaskOrchestrator.Orchestrations.Lifecycle;
+using TaskOrchestrator.Persistence;
 using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -14,13 +16,15 @@ namespace TaskOrchestrator.Orchestrations;
 /// <summary>
 /// Runs a sequence of steps. Each step's call is a <see cref="TaskGrain"/> (precise, durable), scheduled only when its
 /// turn comes; after it completes, a <see cref="ConditionCheckGrain"/> decides whether the next step runs. Finished
-/// tasks and checks tell this grain one-way; its reminder is the recovery path that finds an outcome it missed.
+/// tasks and checks tell this grain one-way; its reminder is the recovery path that finds an outcome it missed. Where
+/// the orchestration is and what comes next is decided by its <see cref="OrchestrationCursor"/>; this grain stores it,
+/// drives the child grains and keeps the start timer and the reminder.
 /// </summary>
 /// <remarks>
 /// Not reentrant. Every call this grain makes goes to a task or check grain, which never calls back synchronously
 /// (they notify one-way), so no call cycle can form; <see cref="GetAsync"/> interleaves so status reads never queue.
-/// The cursor (<see cref="OrchestrationGrainState.Steps"/>) gets a step's task id before the task is scheduled, so
-/// scheduling again after a crash hits the same task (which answers Conflict and its state) instead of running twice.
+/// The cursor gets a step's task id before the task is scheduled, so scheduling again after a crash hits the same task
+/// (which answers Conflict and its state) instead of running twice.
 /// <para>
 /// Placed on the silo that took the request, like its step tasks (which prefer the silo that minted their ids, this
 /// one): a node's load follows the requests it takes, and scheduling a step needs no hop to another silo.
@@ -39,13 +43,14 @@ public sealed partial class OrchestrationGrain(
     private const string ReminderName = "orchestration";
 
     private readonly TaskSchedulingOptions _scheduling = scheduling.Value;
-    private IGrainTimer? _startTimer;
-    private IGrainReminder? _reminder;
+    private readonly OrchestrationCursor _cursor = new(time);
     private readonly Dictionary<Guid, ScheduledTaskStatus> _seen = [];
-    private bool _indexStale;
-    private bool _stateUncertain;
+    private StateWriter<OrchestrationGrainState> _writes = null!;
+    private GrainReminder _reminder = null!;
+    private IGrainTimer? _startTimer;
+    private bool _listingBehind;
 
-    private OrchestrationGrainState State => state.State;
+    private OrchestrationGrainState State => _cursor.State;
 
     private OrchestrationDefinition Definition => State.Definition!;
 
@@ -54,6 +59,9 @@ public sealed partial class OrchestrationGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _writes = new StateWriter<OrchestrationGrainState>(state, DeactivateOnIdle);
+        _reminder = new GrainReminder(this, ReminderName);
+        _cursor.Load(state.State);
         ArmStartTimerIfNear();
         return Task.CompletedTask;
     }
@@ -61,139 +69,112 @@ public sealed partial class OrchestrationGrain(
     /// <inheritdoc />
     public async Task<OrchestrationCommandResult> CreateAsync(OrchestrationDefinition definition)
     {
-        if (state.RecordExists || State.Definition is not null)
+        if (state.RecordExists || !_cursor.Create(definition, NewId()))
         {
             return OrchestrationCommandResult.Conflict(Snapshot(), "An orchestration with this id already exists.");
         }
 
-        state.State = new OrchestrationGrainState { Definition = definition, Status = OrchestrationStatus.Scheduled, Steps = [NewStep(definition.StartAt)] };
+        state.State = State;
         try
         {
             await RegisterReminderAsync();
-            await SaveAsync(indexChanged: true);
+            await SaveAsync(listingChanged: true);
         }
         catch
         {
             // Not acknowledged: forget it here; a write that landed anyway is found by the next activation's reminder tick.
-            state.State = new OrchestrationGrainState();
+            _cursor.Abandon();
+            state.State = State;
             DeactivateOnIdle();
             throw;
         }
 
         LogCreated(Definition.Steps.Count, definition.StartAt);
         metrics.OrchestrationCreated();
-        await ScheduleCurrentTaskAsync();
+        await DoAsync(OrchestrationNext.ScheduleStep);
         ArmStartTimerIfNear();
         return OrchestrationCommandResult.Ok(Snapshot());
     }
 
     /// <inheritdoc />
-    public async Task<OrchestrationCommandResult> CancelAsync()
+    public async Task<OrchestrationCommandResult> CancelAsync(string? owner = null)
     {
-        if (!state.RecordExists)
+        if (NotFoundFor(owner) is { } notFound)
         {
-            return OrchestrationCommandResult.NotFound();
+            return notFound;
         }
 
-        if (State.Status == OrchestrationStatus.Cancelled)
+        var cancel = _cursor.BeginCancel();
+        if (cancel.Refusal is { } refusal)
+        {
+            return OrchestrationCommandResult.Conflict(Snapshot(), refusal);
+        }
+
+        if (cancel.Done)
         {
             return OrchestrationCommandResult.Ok(Snapshot());
         }
 
-        if (State.Status.IsFinal())
-        {
-            return OrchestrationCommandResult.Conflict(Snapshot(), $"The orchestration is {State.Status} and can no longer be cancelled.");
-        }
-
         // Stop what is pending first: a step task not started yet is cancelled; one in flight answers Conflict and
         // finishes (its outcome is recorded when it tells us); a check stops. Then the cancellation is stored.
-        var step = State.Current;
-        if (step.Status == OrchestrationStepStatus.Running)
+        if (cancel.StepTask is { } taskId)
         {
-            var result = await GrainFactory.GetGrain<ITaskGrain>(step.TaskId).CancelAsync();
-            step.TaskStatus = result.Outcome == TaskCommandOutcome.NotFound ? ScheduledTaskStatus.Cancelled : Final(result.Task);
+            var result = await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelAsync();
             if (result.Task is { } task)
             {
                 _seen[task.Id] = task.Status;
             }
 
-            step.Status = OrchestrationStepStatus.Cancelled;
+            _cursor.StepTaskStopped(result);
         }
-        else if (step.Status == OrchestrationStepStatus.Checking && step.CheckId is { } checkId)
+        else if (cancel.Check is { } checkId)
         {
-            var check = await GrainFactory.GetGrain<IConditionCheckGrain>(checkId).CancelAsync();
-            step.CheckAttempts = [.. check?.Attempts ?? []];
-            step.Status = OrchestrationStepStatus.Cancelled;
+            _cursor.CheckStopped(await GrainFactory.GetGrain<IConditionCheckGrain>(checkId).CancelAsync());
         }
 
-        State.Status = OrchestrationStatus.Cancelled;
-        State.FinishedAt = Now;
-        DisposeStartTimer();
-        await SaveAsync(indexChanged: true);
-        LogFinished(State.Status, null, State.CurrentIndex);
-        metrics.OrchestrationFinished(State.Status, null);
-        PendingRelease.OrchestrationFinished(GrainFactory, Definition);
-        await CleanUpIfSettledAsync();
+        await ApplyAsync(_cursor.FinishCancel());
         return OrchestrationCommandResult.Ok(Snapshot());
     }
 
     /// <inheritdoc />
-    public async Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change)
+    public async Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change, string? owner = null)
     {
-        if (!state.RecordExists)
+        if (NotFoundFor(owner) is { } notFound)
         {
-            return OrchestrationCommandResult.NotFound();
+            return notFound;
         }
 
-        if (State.Status != OrchestrationStatus.Scheduled)
+        var plan = _cursor.PlanModify(change);
+        if (plan.RefusedAs is { } refusedAs)
         {
-            return OrchestrationCommandResult.Conflict(Snapshot(), $"The orchestration is {State.Status} and can no longer be changed.");
-        }
-
-        var previous = Definition;
-        var changed = previous with
-        {
-            StartAt = change.StartAt ?? previous.StartAt,
-            Steps = change.Steps ?? previous.Steps,
-            ConditionCheck = change.ConditionCheck ?? previous.ConditionCheck,
-            FallbackUrl = change.FallbackUrl ?? previous.FallbackUrl,
-            Delivery = change.Delivery ?? previous.Delivery,
-        };
-        if (change.MaxCalls is { } limit && OrchestrationWork.MaxCalls(changed) is var calls && calls > limit)
-        {
-            return OrchestrationCommandResult.Invalid(Snapshot(), OrchestrationWork.Refusal(calls, limit));
+            return refusedAs == TaskCommandOutcome.Invalid
+                ? OrchestrationCommandResult.Invalid(Snapshot(), plan.Refusal!)
+                : OrchestrationCommandResult.Conflict(Snapshot(), plan.Refusal!);
         }
 
         // The first step's task is the arbiter of "started": it refuses to change once running.
-        var first = GrainFactory.GetGrain<ITaskGrain>(State.Current.TaskId);
-        var replaceFirst = !SameCall(previous.Steps[0], changed.Steps[0]);
-        var result = replaceFirst
-            ? await first.CancelAsync()
-            : changed.StartAt != previous.StartAt ? await first.RescheduleAsync(changed.StartAt) : null;
-        if (result?.Outcome == TaskCommandOutcome.Conflict)
+        var first = GrainFactory.GetGrain<ITaskGrain>(plan.FirstTaskId);
+        var answer = plan.FirstTask switch
         {
-            await MarkRunningAsync();
-            return OrchestrationCommandResult.Conflict(Snapshot(), "The orchestration has started and can no longer be changed.");
-        }
+            FirstTaskChange.Cancel => await first.CancelAsync(),
+            FirstTaskChange.Reschedule => await first.RescheduleAsync(plan.Definition!.StartAt),
+            _ => null,
+        };
+        var decision = _cursor.ApplyModify(plan, answer?.Outcome, NewId, out var refusal);
+        if (refusal is not null)
+        {
+            // Refused because the first step started: the orchestration is Running from now on.
+            await ApplyAsync(decision);
+            if (decision.Store)
+            {
+                LogStarted();
+            }
 
-        State.Definition = changed;
-        if (replaceFirst)
-        {
-            // A different first call is a different task: the old one was cancelled above, a new id is stored, then scheduled.
-            State.Steps[0] = NewStep(changed.StartAt);
-        }
-        else
-        {
-            State.Current.TaskDueAt = changed.StartAt;
+            return OrchestrationCommandResult.Conflict(Snapshot(), refusal);
         }
 
         await RegisterReminderAsync();
-        await SaveAsync(indexChanged: true);
-        if (replaceFirst || result?.Outcome == TaskCommandOutcome.NotFound)
-        {
-            await ScheduleCurrentTaskAsync();
-        }
-
+        await ApplyAsync(decision);
         DisposeStartTimer();
         ArmStartTimerIfNear();
         return OrchestrationCommandResult.Ok(Snapshot());
@@ -204,7 +185,7 @@ public sealed partial class OrchestrationGrain(
     {
         if (!state.RecordExists)
         {
-            if (State.Definition is null)
+            if (!_cursor.Exists)
             {
                 // Asked about an orchestration that does not exist: nothing to keep in memory.
                 DeactivateOnIdle();
@@ -233,15 +214,27 @@ public sealed partial class OrchestrationGrain(
     }
 
     /// <inheritdoc />
-    public Task OnTaskFinishedAsync(TaskSnapshot task) => state.RecordExists ? TakeTaskOutcomeAsync(task) : Task.CompletedTask;
+    public async Task OnTaskFinishedAsync(TaskSnapshot task)
+    {
+        if (state.RecordExists)
+        {
+            await ApplyAsync(_cursor.TakeTaskOutcome(task, NewId));
+        }
+    }
 
     /// <inheritdoc />
-    public Task OnConditionCheckFinishedAsync(ConditionCheckSnapshot check) => state.RecordExists ? TakeCheckOutcomeAsync(check) : Task.CompletedTask;
+    public async Task OnConditionCheckFinishedAsync(ConditionCheckSnapshot check)
+    {
+        if (state.RecordExists)
+        {
+            await ApplyAsync(_cursor.TakeCheckOutcome(check, NewId));
+        }
+    }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (_stateUncertain)
+        if (_writes.Distrusted)
         {
             DeactivateOnIdle();
             return;
@@ -256,66 +249,52 @@ public sealed partial class OrchestrationGrain(
                 await WriteListingAsync();
             }
 
-            await CleanUpIfSettledAsync(force: true);
+            await CleanUpAsync(force: true);
             return;
         }
 
-        if (State.Status == OrchestrationStatus.Scheduled)
+        if (State.Status == OrchestrationStatus.Scheduled && Now < Definition.StartAt)
         {
-            if (Now >= Definition.StartAt)
-            {
-                await MarkRunningAsync();
-            }
-            else
-            {
-                ArmStartTimerIfNear();
-            }
+            ArmStartTimerIfNear();
         }
-        else if (_indexStale)
+        else if (_cursor.MarkRunning())
         {
-            await SaveAsync(indexChanged: true);
+            await SaveAsync(listingChanged: true);
+            LogStarted();
+        }
+        else if (_listingBehind)
+        {
+            await SaveAsync(listingChanged: true);
         }
 
         await RecoverAsync();
     }
 
-    private static bool SameCall(OrchestrationStepDefinition a, OrchestrationStepDefinition b) =>
-        a.Url == b.Url && a.Method == b.Method && a.Body == b.Body
-        && (a.Headers ?? new Dictionary<string, string>()).OrderBy(h => h.Key, StringComparer.Ordinal)
-            .SequenceEqual((b.Headers ?? new Dictionary<string, string>()).OrderBy(h => h.Key, StringComparer.Ordinal));
+    private OrchestrationCommandResult? NotFoundFor(string? owner) =>
+        !state.RecordExists || (owner is not null && Definition.Owner != owner) ? OrchestrationCommandResult.NotFound() : null;
 
-    private static ScheduledTaskStatus? Final(TaskSnapshot? task) => task?.Status.IsFinal() == true ? task.Status : null;
+    private Guid NewId() => ids.Mint(Now);
 
-    private OrchestrationStepState NewStep(DateTimeOffset dueAt) => new() { TaskId = ids.Mint(Now), TaskDueAt = dueAt };
+    private OrchestrationSnapshot Snapshot(IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null) =>
+        _cursor.Snapshot(this.GetPrimaryKey(), id => id is { } taskId && _seen.TryGetValue(taskId, out var status) ? status : null, liveAttempts);
 
     /// <summary>
     /// Writes the state, then (on a status change, or to repair an earlier failure) the listing rows. The state records
     /// every status whose listing rows may exist before it is written, so rows a crash leaves are deleted by a later write.
     /// A failed listing write does not fail the save: the state is stored, and the reminder writes the listing again
-    /// (it is not removed while the listing is behind).
+    /// (it is not removed while the listing is behind). A failed state write leaves memory untrusted: the next
+    /// activation reloads from storage.
     /// </summary>
-    private async Task SaveAsync(bool indexChanged = false)
+    private async Task SaveAsync(bool listingChanged)
     {
-        var listingChange = indexChanged || _indexStale;
-        if (listingChange)
+        var listing = listingChanged || _listingBehind;
+        if (listing)
         {
             State.ListingStatuses = StaleListingStatuses().With((int)State.Status);
         }
 
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            // Memory is ahead of storage (or behind another activation's write): acting on it could schedule a step
-            // whose id was never stored. Take no further side effect here; the next activation reloads from storage.
-            _stateUncertain = true;
-            DeactivateOnIdle();
-            throw;
-        }
-
-        if (listingChange)
+        await _writes.WriteOrDistrustAsync();
+        if (listing)
         {
             try
             {
@@ -331,10 +310,10 @@ public sealed partial class OrchestrationGrain(
     /// <summary>Writes the listing rows of the orchestration as it stands; until that succeeds the listing counts as behind.</summary>
     private async Task WriteListingAsync()
     {
-        _indexStale = true;
+        _listingBehind = true;
         await index.UpsertAsync(Snapshot().ToSummary(), StaleListingStatuses());
         State.ListingStatuses = StatusSet.Of((int)State.Status);
-        _indexStale = false;
+        _listingBehind = false;
     }
 
     // State stored before listing rows existed records none: it may have rows of any status.

@@ -3,22 +3,25 @@ using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
+using TaskOrchestrator.Persistence;
 using TaskOrchestrator.Quotas;
+using TaskOrchestrator.Tasks.Lifecycle;
 using TaskOrchestrator.Telemetry;
 
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>
 /// One scheduled HTTP call. Its state and a reminder make it durable: whatever happens to this activation, the
-/// reminder brings the task back. A grain timer armed for the exact due time makes it precise.
+/// reminder brings the task back. A grain timer armed for the exact due time makes it precise. What the task does and
+/// when is decided by its <see cref="TaskLifecycle"/>; this grain keeps the timer, the reminder, the writes and the call.
 /// </summary>
 /// <remarks>
-/// The timer's callback interleaves with grain calls, so status, cancel and reschedule answer at once while a
-/// call to the target is in flight; every decision is taken synchronously before the first await, and writes go
-/// through one chain, so interleaving never races two writes.
+/// The timer's callback interleaves with grain calls, so status, cancel and reschedule answer at once while a call to
+/// the target is in flight; every decision is taken synchronously before the first await, and writes go through one
+/// chain (<see cref="StateWriter{TState}"/>), so interleaving never races two writes.
 /// <para>
-/// Placed on the silo that took the call: that is where the gateway minted the id, so activating it needs no
-/// storage read, and a node's load follows the requests it takes.
+/// Placed on the silo that took the call: that is where the gateway minted the id, so activating it needs no storage
+/// read, and a node's load follows the requests it takes.
 /// </para>
 /// </remarks>
 [PreferLocalPlacement]
@@ -34,47 +37,27 @@ public sealed partial class TaskGrain(
 {
     private const string ReminderName = "due";
 
-    // The longest Retry-After honoured: a target asking for more is retried after this long.
-    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
-
-    // How much earlier than expected a grain timer may fire and still be taken as on time.
-    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(10);
-
     private readonly TaskSchedulingOptions _scheduling = scheduling.Value;
+    private readonly TaskLifecycle _task = new(scheduling.Value, time);
+    private StateWriter<TaskGrainState> _writes = null!;
+    private GrainReminder _reminder = null!;
     private IGrainTimer? _timer;
-    private IGrainReminder? _reminder;
-    private Task _reminderChange = Task.CompletedTask;
-    private Task _lastWrite = Task.CompletedTask;
-    private bool _attemptInFlight;
-    private bool _listingStale;
-    private bool _stateUncertain;
 
-    private TaskGrainState State => state.State;
-
-    private DateTimeOffset Now => time.GetUtcNow();
+    private TaskGrainState State => _task.State;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!state.RecordExists)
-        {
-            return Task.CompletedTask;
-        }
-
-        if (State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is null)
+        _writes = new StateWriter<TaskGrainState>(state, DeactivateOnIdle) { OnTooLarge = LogCompacted, OnListingBehind = LogListingDeferred };
+        _reminder = new GrainReminder(this, ReminderName);
+        var decision = _task.Load(state.State, state.RecordExists);
+        if (_task.Phase == TaskPhase.Interrupted)
         {
             // The activation that started this attempt is gone mid-call: try again.
             LogResumingInterruptedAttempt(State.Attempts);
-            State.UpdateLastAttempt(a => a.FinishedAt is null && a.Error is null
-                ? a with { Error = "Interrupted: the silo making this attempt stopped before it finished; the next attempt was made at once." }
-                : a);
-            ArmTimer(TimeSpan.Zero);
-        }
-        else if (!State.Status.IsFinal() && FireAt - Now <= _scheduling.ActivationWindow)
-        {
-            ArmTimerForDueTime();
         }
 
+        ApplyTimer(decision);
         return Task.CompletedTask;
     }
 
@@ -106,31 +89,29 @@ public sealed partial class TaskGrain(
     /// <inheritdoc />
     public async Task<TaskCommandResult> ScheduleAsync(TaskDefinition definition)
     {
-        if (state.RecordExists || State.Definition is not null)
+        if (_task.Schedule(definition) != TaskCommandOutcome.Ok)
         {
             return TaskCommandResult.Conflict(Snapshot(), "A task with this id already exists.");
         }
 
-        state.State = new TaskGrainState { Definition = definition, Status = ScheduledTaskStatus.Scheduled, DueAt = definition.DueAt };
+        state.State = State;
         try
         {
             // The reminder first: a stored task always has one. A reminder without a stored task cleans itself up.
-            await RegisterReminderAsync();
-            await PersistAsync();
+            await _reminder.RegisterAsync(_task.FirstReminderTick(), _scheduling.ReminderPeriod);
+            await _writes.WriteAsync();
         }
         catch
         {
-            // Not acknowledged, so this activation does not run it. A write that failed here may still have
-            // landed, so this activation no longer trusts its memory: the next one reads storage (see ReceiveReminder).
-            state.State = new TaskGrainState();
-            _stateUncertain = true;
-            DeactivateOnIdle();
+            // Not acknowledged, so this activation does not run it. A write that failed here may still have landed, so
+            // this activation no longer trusts its memory: the next one reads storage (its reminder's tick at the latest).
+            _task.Abandon();
+            state.State = State;
+            _writes.Distrust();
             throw;
         }
 
-        // Armed only once the task is stored: a timer armed earlier could fire during the writes (it interleaves) and
-        // call the target for a task whose creation then failed, and the first write would record that attempt.
-        var near = ArmOrReleaseForDueTime();
+        var near = ApplyTimer(_task.Stored());
         LogScheduled(definition.DueAt, definition.Method, definition.Url);
         metrics.TaskScheduled();
         if (!near)
@@ -142,242 +123,142 @@ public sealed partial class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task<TaskCommandResult> CancelAsync()
+    public async Task<TaskCommandResult> CancelAsync(string? owner = null)
     {
-        if (!state.RecordExists)
+        if (NotFoundFor(owner) is { } notFound)
         {
-            return TaskCommandResult.NotFound();
+            return notFound;
         }
 
-        if (State.Status == ScheduledTaskStatus.Cancelled)
+        switch (_task.Cancel())
         {
-            return TaskCommandResult.Ok(Snapshot());
+            case TaskDecision.Refused refused:
+                return Refusal(refused);
+            case TaskDecision.Finished:
+                DisposeTimer();
+                await WriteChangeAsync();
+                LogCancelled();
+                metrics.TaskCancelled();
+                await FinishAsync();
+                return TaskCommandResult.Ok(Snapshot());
+            default:
+                return TaskCommandResult.Ok(Snapshot());
         }
-
-        // Between attempts (a failed attempt waiting for its retry) nothing is in flight, so the retries can be called off.
-        var waitingForRetry = State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is not null && !_attemptInFlight;
-        if (State.Status != ScheduledTaskStatus.Scheduled && !waitingForRetry)
-        {
-            return TaskCommandResult.Conflict(Snapshot(), $"The task is {State.Status} and can no longer be cancelled.");
-        }
-
-        State.Status = ScheduledTaskStatus.Cancelled;
-        State.NextAttemptAt = null;
-        State.FinishedAt = Now;
-        DisposeTimer();
-        try
-        {
-            await PersistAsync();
-        }
-        catch
-        {
-            ForgetUnconfirmedChange();
-            throw;
-        }
-
-        LogCancelled();
-        metrics.TaskCancelled();
-        NotifyObserver();
-        PendingRelease.TaskFinished(GrainFactory, State.Definition);
-        await UnregisterReminderAsync();
-        DeactivateOnIdle();
-        return TaskCommandResult.Ok(Snapshot());
     }
 
     /// <inheritdoc />
-    public async Task<TaskCommandResult> RescheduleAsync(DateTimeOffset dueAt)
+    public async Task<TaskCommandResult> RescheduleAsync(DueTimeChange dueTime, string? owner = null)
     {
-        if (!state.RecordExists)
+        ArgumentNullException.ThrowIfNull(dueTime);
+        if (NotFoundFor(owner) is { } notFound)
         {
-            return TaskCommandResult.NotFound();
+            return notFound;
         }
 
-        if (State.Status != ScheduledTaskStatus.Scheduled)
+        var previous = State.DueAt;
+        var decision = _task.Reschedule(dueTime.DueAt(State.Definition?.CreatedAt ?? time.GetUtcNow(), time.GetUtcNow()));
+        if (decision is TaskDecision.Refused refused)
         {
-            return TaskCommandResult.Conflict(Snapshot(), $"The task is {State.Status} and can no longer be changed.");
+            return Refusal(refused);
         }
 
         // Stored before the timer and reminder move: when the write fails, the caller hears so, and the stored time (which
         // the reminder still matches) is what the next activation finds.
-        var previous = State.DueAt;
-        State.DueAt = dueAt;
-        try
-        {
-            await PersistAsync();
-        }
-        catch
-        {
-            ForgetUnconfirmedChange();
-            throw;
-        }
-
-        ArmOrReleaseForDueTime();
-        await RegisterReminderAsync();
-        LogRescheduled(previous, dueAt);
+        await WriteChangeAsync();
+        ApplyTimer(decision);
+        await _reminder.RegisterAsync(_task.FirstReminderTick(), _scheduling.ReminderPeriod);
+        LogRescheduled(previous, State.DueAt);
         return TaskCommandResult.Ok(Snapshot());
     }
 
     /// <inheritdoc />
     public Task<TaskSnapshot?> GetAsync()
     {
-        if (!state.RecordExists && State.Definition is null)
+        if (_task.Phase == TaskPhase.None)
         {
             // Asked about a task that does not exist (or no longer does): nothing to keep in memory.
             DeactivateOnIdle();
-            return Task.FromResult<TaskSnapshot?>(null);
         }
 
-        return Task.FromResult(state.RecordExists ? Snapshot() : null);
+        return Task.FromResult(_task.IsStored ? Snapshot() : null);
     }
 
     /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (_stateUncertain)
+        if (_writes.Distrusted)
         {
             DeactivateOnIdle();
             return;
         }
 
-        // An attempt or a write in flight finishes what follows it (its final write, then the reminder's removal): removing
-        // the reminder now could leave a task whose write then fails with no reminder at all.
-        if (_attemptInFlight || !_lastWrite.IsCompleted)
+        switch (_task.OnReminder(_writes.Busy, _timer is not null))
         {
-            return;
+            case TaskDecision.Clean:
+                // A leftover: the task was never stored, or it finished but its clean-up did not. This activation cannot
+                // tell whether the final write's listing rows were stored before a crash, so it writes the task once more.
+                if (_task.IsStored)
+                {
+                    await _writes.WriteAsync(_task.Compact);
+                }
+
+                await RemoveReminderAsync();
+                if (!_writes.ListingBehind)
+                {
+                    DeactivateOnIdle();
+                }
+
+                break;
+            case var decision:
+                // The timer was lost with an earlier activation (or this one was woken ahead of time): arm it now.
+                ApplyTimer(decision);
+                break;
+        }
+    }
+
+    /// <summary>Makes one attempt: the dispatcher starts the call at the due instant, and its outcome is stored.</summary>
+    private async Task RunAttemptAsync(TaskDecision.MakeCall call)
+    {
+        var (number, dueAt) = (call.Attempt, call.DueAt);
+        LogRunning(number, dueAt);
+        TaskDecision outcome;
+        try
+        {
+            // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
+            var (id, definition) = (this.GetPrimaryKey(), State.Definition!);
+            var (startedAt, response) = await dispatcher.RunAtAsync(dueAt, () =>
+                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
+            _task.CallStarted(startedAt);
+            metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
+            outcome = _task.CallFinished(await AwaitCallAsync(response), Random.Shared.NextDouble());
+        }
+        catch
+        {
+            // Not made (the dispatcher abandoned it as its silo stops): the next activation makes it again.
+            _task.CallAbandoned();
+            throw;
         }
 
-        if (!state.RecordExists || State.Status.IsFinal())
-        {
-            // A leftover: the task was never stored, or it finished but its clean-up did not. This activation cannot tell
-            // whether the final write's listing rows were stored before a crash, so it writes the task once more.
-            if (state.RecordExists)
-            {
-                await PersistAsync();
-            }
+        await _writes.WriteAsync(_task.Compact);
 
-            await UnregisterReminderAsync();
-            if (!_listingStale)
+        // A write storage refused for its size ends the task (see TaskGrainState.Compact), whatever was decided above.
+        if (!State.Status.IsFinal())
+        {
+            LogRetrying(number, State.Response?.StatusCode, State.Response?.Error, ((TaskDecision.Retry)outcome).At);
+
+            // Armed only now: a timer due at once would otherwise find the attempt still in flight and be lost.
+            if (!ApplyTimer(_task.Plan()))
             {
                 DeactivateOnIdle();
             }
 
+            await _reminder.RegisterAsync(_task.FirstReminderTick(), _scheduling.ReminderPeriod);
             return;
         }
 
-        if (_timer is not null)
-        {
-            return;
-        }
-
-        // The timer was lost with an earlier activation (or this one was woken ahead of time): arm it now.
-        if (State.Status == ScheduledTaskStatus.Running && State.NextAttemptAt is null)
-        {
-            ArmTimer(TimeSpan.Zero);
-        }
-        else
-        {
-            ArmTimerForDueTime();
-        }
-    }
-
-    private async Task OnTimerAsync(CancellationToken cancellationToken)
-    {
-        if (_attemptInFlight || State.Status.IsFinal())
-        {
-            return;
-        }
-
-        // The timer is armed a little before the due time and the dispatcher waits out the rest; a timer that comes
-        // much earlier than that (rescheduled meanwhile, or fired early) is armed again.
-        if (FireAt - Now > _scheduling.DispatchLead + TimerSlack)
-        {
-            ArmTimerForDueTime();
-            return;
-        }
-
-        DisposeTimer();
-        await RunAttemptAsync();
-    }
-
-    private async Task RunAttemptAsync()
-    {
-        bool retrying;
-        _attemptInFlight = true;
-        try
-        {
-            var definition = State.Definition!;
-            var dueAt = FireAt;
-            State.Status = ScheduledTaskStatus.Running;
-            State.NextAttemptAt = null;
-            var number = ++State.Attempts;
-
-            // The dispatcher never starts the call before the due time; the exact start replaces this once known.
-            var estimate = dueAt > Now ? dueAt : Now;
-            State.StartedAt ??= estimate;
-            State.AddAttempt(new TaskAttempt(number, estimate, null, null, null));
-            LogRunning(number, dueAt);
-
-            // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
-            var id = this.GetPrimaryKey();
-            var (startedAt, call) = await dispatcher.RunAtAsync(dueAt, () =>
-                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
-            if (number == 1)
-            {
-                State.StartedAt = startedAt;
-            }
-
-            State.UpdateLastAttempt(a => a with { StartedAt = startedAt });
-            metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
-
-            var response = await AwaitCallAsync(call);
-
-            var finishedAt = Now;
-            State.FinishedAttempts++;
-            State.UpdateLastAttempt(a => a with { FinishedAt = finishedAt, StatusCode = response.StatusCode, Error = response.Error });
-            State.Response = response;
-            if (RetryDelay(definition, response) is { } delay)
-            {
-                // Still Running: the next attempt is due after the pause, and the reminder brings it back wherever this activation is by then.
-                State.NextAttemptAt = finishedAt + delay;
-            }
-            else
-            {
-                State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
-                State.FinishedAt = finishedAt;
-            }
-
-            await PersistAsync();
-
-            // A write storage refused for its size ends the task (see TaskGrainState.Compact), whatever was decided above.
-            retrying = !State.Status.IsFinal();
-            if (retrying)
-            {
-                LogRetrying(number, response.StatusCode, response.Error, State.NextAttemptAt!.Value);
-            }
-            else
-            {
-                LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, response.StatusCode, response.Error);
-                metrics.TaskFinished(State.Status == ScheduledTaskStatus.Completed);
-                NotifyObserver();
-                PendingRelease.TaskFinished(GrainFactory, State.Definition);
-                await UnregisterReminderAsync();
-            }
-        }
-        finally
-        {
-            _attemptInFlight = false;
-        }
-
-        // Armed only now: a timer due at once would otherwise find the attempt still in flight and be lost.
-        if (!retrying || !ArmOrReleaseForDueTime())
-        {
-            DeactivateOnIdle();
-        }
-
-        if (retrying)
-        {
-            await RegisterReminderAsync();
-        }
+        LogAttemptFinished(State.Status, (State.StartedAt!.Value - State.DueAt).TotalMilliseconds, State.Response?.StatusCode, State.Response?.Error);
+        metrics.TaskFinished(State.Status == ScheduledTaskStatus.Completed);
+        await FinishAsync();
     }
 
     /// <summary>
@@ -399,44 +280,71 @@ public sealed partial class TaskGrain(
             }
         }
 
-        var running = PersistAsync();
+        var running = _writes.WriteAsync(_task.Compact);
         var response = await call;
-        await IgnoreFailure(running);
+        try
+        {
+            await running;
+        }
+        catch
+        {
+            // The outcome's write, next, tries again.
+        }
+
         return response;
     }
 
-    /// <summary>How long to wait before the next attempt, or null when <paramref name="response"/> ends the task.</summary>
-    private TimeSpan? RetryDelay(TaskDefinition definition, TaskResponse response)
+    /// <summary>
+    /// What follows a final write: the grain that scheduled this task (an orchestration step or check) and the owner's
+    /// count of pending tasks hear of it one-way (after the write: the task never waits for them, and an observer that
+    /// misses it reads the task on recovery), the reminder goes, and so does the activation.
+    /// </summary>
+    private async Task FinishAsync()
     {
-        if (definition.Delivery?.Retry is not { } policy || !policy.Retries(response) || State.FinishedAttempts >= policy.MaxAttempts)
+        if (State.Definition?.Observer is { } observer)
         {
-            return null;
+            try
+            {
+                GrainFactory.GetGrain<ITaskObserver>(observer).OnTaskFinishedAsync(Snapshot()).Ignore();
+            }
+            catch (Exception e)
+            {
+                LogObserverNotFound(observer, e);
+            }
         }
 
-        var retryAfter = response.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : response.RetryAfter;
-        return policy.DelayAfter(State.FinishedAttempts, Random.Shared.NextDouble(), retryAfter);
+        PendingRelease.TaskFinished(GrainFactory, State.Definition);
+        await RemoveReminderAsync();
+        DeactivateOnIdle();
     }
 
     /// <summary>
-    /// Tells the grain that scheduled this task (an orchestration step or check) that it finished. One-way and after the
-    /// final state is stored: the task never waits for its observer, and an observer that misses this reads the task on recovery.
+    /// Writes a change a command made. When it fails, the caller hears so; but a failed write may still have landed, so
+    /// this activation stops trusting its memory and goes away: the next one (the reminder's next tick at the latest)
+    /// reads storage.
     /// </summary>
-    private void NotifyObserver()
+    private async Task WriteChangeAsync()
     {
-        if (State.Definition?.Observer is not { } observer)
-        {
-            return;
-        }
-
         try
         {
-            GrainFactory.GetGrain<ITaskObserver>(observer).OnTaskFinishedAsync(Snapshot()).Ignore();
+            await _writes.WriteOrDistrustAsync();
         }
-        catch (Exception e)
+        catch
         {
-            LogObserverNotFound(observer, e);
+            DisposeTimer();
+            throw;
         }
     }
+
+    // A finished task whose listing rows are behind keeps its reminder: the next tick writes them again.
+    private Task RemoveReminderAsync() => _writes.ListingBehind ? Task.CompletedTask : _reminder.RemoveAsync();
+
+    private TaskCommandResult? NotFoundFor(string? owner) =>
+        !_task.IsStored || (owner is not null && State.Definition!.Owner != owner) ? TaskCommandResult.NotFound() : null;
+
+    private TaskCommandResult Refusal(TaskDecision.Refused refused) => refused.Outcome == TaskCommandOutcome.NotFound
+        ? TaskCommandResult.NotFound()
+        : TaskCommandResult.Conflict(Snapshot(), refused.Reason);
 
     private TaskSnapshot Snapshot() => State.ToSnapshot(this.GetPrimaryKey());
 }

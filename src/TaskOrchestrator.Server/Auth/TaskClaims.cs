@@ -58,6 +58,9 @@ public static class TaskClaims
     public static bool IsAdmin(this ClaimsPrincipal user) =>
         user.HasClaim(c => c.Type is RoleClaim or "roles" && c.Value == AdminRole);
 
+    /// <summary>The owner the caller's commands are limited to: its subject, or null (every owner) for an admin.</summary>
+    public static string? OwnerScope(this ClaimsPrincipal user) => user.IsAdmin() ? null : user.Subject();
+
     /// <summary>True when the caller may see a resource owned by <paramref name="owner"/>.</summary>
     public static bool CanSee(this ClaimsPrincipal user, string owner) => user.IsAdmin() || user.Subject() == owner;
 }

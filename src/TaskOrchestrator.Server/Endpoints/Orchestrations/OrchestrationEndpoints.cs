@@ -159,16 +159,17 @@ public static class OrchestrationEndpoints
 
     private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
-        if (found is null)
+        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        if (orchestrationId is not { } found)
         {
             return problem!;
         }
 
-        var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).CancelAsync();
+        // One call: the grain checks the owner (another owner's orchestration is reported as missing).
+        var result = await grains.GetGrain<IOrchestrationGrain>(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(found.Id, result);
+            return ProblemFor(found, result);
         }
 
         var cancelled = result.Orchestration!;
@@ -176,11 +177,11 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TimeProvider time, TargetAddressPolicy network,
+        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TargetAddressPolicy network,
         AwsHostAllowlist aws, IOptions<OrchestrationLimitOptions> limits, CancellationToken cancellationToken)
     {
-        var (found, problem) = await FindAsync(id, user, grains, known, cancellationToken);
-        if (found is null)
+        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        if (orchestrationId is not { } found)
         {
             return problem!;
         }
@@ -191,31 +192,39 @@ public static class OrchestrationEndpoints
             errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
         }
 
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors, title: "The change is not valid");
-        }
-
         // Fallbacks use the orchestration's delivery settings: when the change leaves them as stored, the call-time check
         // (before each call is signed) is what stands between a fallback URL and AWS SigV4.
-        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, parts, parts.Delivery?.Authentication), network, aws, user) is { } refused)
+        var refused = errors.Count > 0 ? null : TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, parts, parts.Delivery?.Authentication), network, aws, user);
+        if (errors.Count > 0 || refused is not null)
         {
-            return refused;
+            // Only the owner hears what is wrong with its change: anyone else's is a 404, as a valid one is.
+            var (orchestration, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            return orchestration is null ? notFound!
+                : refused is not null ? refused
+                : TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
-        // Like a task's PATCH, the delay counts from creation; a start already past means "start now".
-        var now = time.GetUtcNow();
-        DateTimeOffset? startAt = parts.InitialDelayMs is { } delay ? Max(found.CreatedAt.AddMilliseconds(delay), now) : null;
-        // The grain checks the work limit against the definition it holds, so that two changes at once cannot together exceed it.
-        // A change of the start time alone leaves the work as it was, and is not refused for an orchestration created under a higher limit.
+        // The grain checks the owner, counts the delay from the creation, and checks the work limit against the
+        // definition it holds (so that two changes at once cannot together exceed it). A change of the start time alone
+        // leaves the work as it was, and is not refused for an orchestration created under a higher limit.
         var changesWork = parts.Steps is not null || parts.ConditionCheck is not null || parts.FallbackUrl is not null || parts.Delivery is not null;
         var change = new OrchestrationChange(
-            startAt, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null);
-        var result = await grains.GetGrain<IOrchestrationGrain>(found.Id).ModifyAsync(change);
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found.Id, result);
+            null, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null,
+            InitialDelay: parts.InitialDelayMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
+        var result = await grains.GetGrain<IOrchestrationGrain>(found).ModifyAsync(change, user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found, result);
     }
 
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+    /// <summary>The id in a route, when an orchestration may exist under it; otherwise the 400 or 404 to answer.</summary>
+    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var orchestrationId))
+        {
+            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
+        }
+
+        return await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken) ? (orchestrationId, null) : (null, NotFound(orchestrationId));
+    }
 
     /// <summary>The caller's orchestration with this id; another owner's is reported as missing, never as forbidden.</summary>
     private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(

@@ -146,16 +146,17 @@ public static class TaskEndpoints
 
     private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
-        if (task is null)
+        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        if (taskId is not { } found)
         {
             return problem!;
         }
 
-        var result = await grains.GetGrain<ITaskGrain>(task.Id).CancelAsync();
+        // One call: the grain checks the owner (another owner's task is reported as missing).
+        var result = await grains.GetGrain<ITaskGrain>(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(task.Id, result);
+            return ProblemFor(found, result);
         }
 
         var cancelled = result.Task!;
@@ -165,20 +166,34 @@ public static class TaskEndpoints
     private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
-        if (task is null)
+        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        if (taskId is not { } found)
         {
             return problem!;
         }
 
-        var errors = TaskRequestValidator.ValidateUpdate(request, task.CreatedAt, time.GetUtcNow(), out var dueAt);
+        var errors = TaskRequestValidator.ValidateUpdate(request, time.GetUtcNow(), out var dueTime);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors, title: "The change is not valid");
+            // Only the owner hears what is wrong with its change: anyone else's invalid change of a task is a 404, as a valid one is.
+            var (task, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            return task is null ? notFound! : TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
-        var result = await grains.GetGrain<ITaskGrain>(task.Id).RescheduleAsync(dueAt);
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : ProblemFor(task.Id, result);
+        // One call: the grain checks the owner and counts delayInMS from its creation.
+        var result = await grains.GetGrain<ITaskGrain>(found).RescheduleAsync(dueTime, user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : ProblemFor(found, result);
+    }
+
+    /// <summary>The id in a route, when a task may exist under it; otherwise the 400 or 404 to answer.</summary>
+    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var taskId))
+        {
+            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
+        }
+
+        return await known.MayBeTaskAsync(taskId, cancellationToken) ? (taskId, null) : (null, NotFound(taskId));
     }
 
     /// <summary>The caller's task with this id; another owner's task is reported as missing, never as forbidden.</summary>

@@ -39,10 +39,15 @@ internal static class TaskRequestValidator
         return errors;
     }
 
-    public static Dictionary<string, string[]> ValidateUpdate(UpdateTaskRequest request, DateTimeOffset createdAt, DateTimeOffset now, out DateTimeOffset dueAt)
+    /// <summary>
+    /// Checks a PATCH: exactly one of <c>delayInMS</c> (counted from the task's creation, which the grain knows) or
+    /// <c>runAt</c>, within 366 days.
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateUpdate(UpdateTaskRequest request, DateTimeOffset now, out DueTimeChange dueTime)
     {
         var errors = new Dictionary<string, string[]>();
-        dueAt = ValidateDueTime(request.DelayInMs, request.RunAt, createdAt, now, errors);
+        var at = ValidateDueTime(request.DelayInMs, request.RunAt, now, now, errors);
+        dueTime = request.DelayInMs is { } delay && errors.Count == 0 ? new DueTimeChange(null, TimeSpan.FromMilliseconds(delay)) : new DueTimeChange(at);
         return errors;
     }
 
