@@ -227,7 +227,7 @@ public sealed partial class TaskGrain(
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var (id, definition) = (this.GetPrimaryKey(), State.Definition!);
             var (startedAt, response) = await dispatcher.RunAtAsync(dueAt, () =>
-                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
+                (time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None)));
             _task.CallStarted(startedAt);
             metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
             outcome = _task.CallFinished(await AwaitCallAsync(response), Random.Shared.NextDouble());
