@@ -54,7 +54,7 @@ public sealed partial class TaskGrain(
         if (_task.Phase == TaskPhase.Interrupted)
         {
             // The activation that started this attempt is gone mid-call: try again.
-            LogResumingInterruptedAttempt(State.Attempts);
+            LogResumingInterruptedAttempt(State.AttemptsStarted);
         }
 
         ApplyTimer(decision);
@@ -192,7 +192,7 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        switch (_task.OnReminder(_writes.Busy, _timer is not null))
+        switch (_task.OnReminder(writeInFlight: _writes.Busy, timerArmed: _timer is not null))
         {
             case TaskDecision.Clean:
                 // A leftover: the task was never stored, or it finished but its clean-up did not. This activation cannot

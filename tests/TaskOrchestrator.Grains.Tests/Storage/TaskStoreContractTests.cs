@@ -25,7 +25,7 @@ public abstract class TaskStoreContractTests
     public async Task WriteStateAsync_ThenReadIntoFreshHolder_ReturnsTheSameState()
     {
         var state = State(Epoch, owner: "bob", status: ScheduledTaskStatus.Completed, body: """{"n":1}""");
-        state.Attempts = 2;
+        state.AttemptsStarted = 2;
         state.StartedAt = Epoch.AddMinutes(5);
         state.FinishedAt = Epoch.AddMinutes(6);
         state.Response = new TaskResponse(200, "ok €", null);
@@ -168,7 +168,7 @@ public abstract class TaskStoreContractTests
     {
         var (id, holder) = await WriteNewAsync(State(Epoch));
         holder.State!.Status = ScheduledTaskStatus.Completed;
-        holder.State.Attempts = 1;
+        holder.State.AttemptsStarted = 1;
         holder.State.Response = new TaskResponse(204, null, null);
         await Storage.WriteStateAsync(StateName, GrainIdOf(id), holder);
 
@@ -297,7 +297,7 @@ public abstract class TaskStoreContractTests
         Assert.Equal(expected.Definition.Headers, actual.Definition.Headers);
         Assert.Equal(expected.Status, actual.Status);
         Assert.Equal(expected.DueAt, actual.DueAt);
-        Assert.Equal(expected.Attempts, actual.Attempts);
+        Assert.Equal(expected.AttemptsStarted, actual.AttemptsStarted);
         Assert.Equal(expected.StartedAt, actual.StartedAt);
         Assert.Equal(expected.FinishedAt, actual.FinishedAt);
         Assert.Equal(expected.Response, actual.Response);
