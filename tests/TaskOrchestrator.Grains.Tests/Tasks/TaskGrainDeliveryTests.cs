@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
 using static TaskOrchestrator.Grains.Tests.Tasks.TestTasks;
@@ -53,7 +54,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         await Target.WaitForCallsAsync(sentinelUrl, 1, Wait);
         Assert.Single(Target.CallsTo(url));
 
-        var indexed = Assert.Single((await fixture.Index.ListAsync(new TaskQuery(owner, null, 10, null))).Items);
+        var indexed = Assert.Single((await fixture.Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(owner, null, 10, null))).Items);
         Assert.Equal(final, indexed);
     }
 
@@ -215,5 +216,5 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
     }
 
     private async Task<TaskSnapshot> StoredAsync(string owner) =>
-        Assert.Single((await fixture.Index.ListAsync(new TaskQuery(owner, null, 10, null))).Items);
+        Assert.Single((await fixture.Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(owner, null, 10, null))).Items);
 }

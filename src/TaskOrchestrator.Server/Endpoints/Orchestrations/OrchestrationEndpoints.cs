@@ -126,24 +126,13 @@ public static class OrchestrationEndpoints
             : ProblemFor(id, result);
     }
 
-    private static async Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
+    private static Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
-        ClaimsPrincipal user,
         IOrchestrationIndex index,
         [Description("Only orchestrations with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
-    {
-        var (listing, problem) = ListingRequest<OrchestrationStatus>.Parse(status, limit, after);
-        if (listing is null)
-        {
-            return problem!;
-        }
-
-        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
-        listing.LinkNextPage(context, "/orchestrations", page.Next);
-        return TypedResults.Ok(page.Items.Select(OrchestrationSummaryResource.From).ToArray());
-    }
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
+        ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From);
 
     private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {

@@ -113,24 +113,13 @@ public static class TaskEndpoints
         return TypedResults.Created($"/tasks/{id}", TaskResource.From(result.Task!));
     }
 
-    private static async Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
+    private static Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
-        ClaimsPrincipal user,
         ITaskIndex index,
         [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
-    {
-        var (listing, problem) = ListingRequest<ScheduledTaskStatus>.Parse(status, limit, after);
-        if (listing is null)
-        {
-            return problem!;
-        }
-
-        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
-        listing.LinkNextPage(context, "/tasks", page.Next);
-        return TypedResults.Ok(page.Items.Select(TaskResource.From).ToArray());
-    }
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
+        ListingRequest<ScheduledTaskStatus>.PageAsync(index, "/tasks", status, limit, after, context, TaskResource.From);
 
     private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
     {
