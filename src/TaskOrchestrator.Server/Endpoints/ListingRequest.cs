@@ -37,8 +37,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
             return problem!;
         }
 
-        var user = context.User;
-        var query = new ListingQuery<TStatus>(user.IsAdmin() ? null : user.Subject(), request.Status, request.PageSize, request.After);
+        var query = new ListingQuery<TStatus>(context.User.OwnerScope(), request.Status, request.PageSize, request.After);
         var page = await listing.ListAsync(query, context.RequestAborted);
         request.LinkNextPage(context, path, page.Next);
         return TypedResults.Ok(page.Items.Select(toResource).ToArray());
@@ -52,7 +51,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
         {
             if (!Enum.TryParse<TStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
             {
-                return (null, BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<TStatus>())}."));
+                return (null, RouteProblems.BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<TStatus>())}."));
             }
 
             statusFilter = parsed;
@@ -61,12 +60,12 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
         var pageSize = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
         {
-            return (null, BadRequest($"limit must be a whole number from 1 to {MaxPageSize}."));
+            return (null, RouteProblems.BadRequest($"limit must be a whole number from 1 to {MaxPageSize}."));
         }
 
         if (after is not null && !TaskKeys.IsValidCursor(after))
         {
-            return (null, BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
+            return (null, RouteProblems.BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
         }
 
         return (new ListingRequest<TStatus>(statusFilter, pageSize, after), null);
@@ -81,7 +80,4 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
             context.Response.Headers.Link = $"<{path}{query}>; rel=\"next\"";
         }
     }
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

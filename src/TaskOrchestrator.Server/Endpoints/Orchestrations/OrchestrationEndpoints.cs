@@ -19,11 +19,17 @@ using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
+using OrchestrationLookup = TaskOrchestrator.Server.Endpoints.ResourceLookup<TaskOrchestrator.Orchestrations.IOrchestrationGrain, TaskOrchestrator.Orchestrations.OrchestrationSnapshot>;
+
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
 /// <summary>The <c>/orchestrations</c> routes: owner-scoped like tasks (another subject's orchestration is 404; admins see all).</summary>
 public static class OrchestrationEndpoints
 {
+    /// <summary>Orchestrations, as the routes find them (<see cref="ResourceLookup{TGrain, TSnapshot}"/>).</summary>
+    public static readonly ResourceKind<IOrchestrationGrain, OrchestrationSnapshot> Resource =
+        new("orchestration", "an", "/orchestrations", grain => grain.GetAsync(), orchestration => orchestration.Owner);
+
     /// <summary>Maps every orchestration route under <c>/orchestrations</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapOrchestrationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -108,7 +114,7 @@ public static class OrchestrationEndpoints
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
             reservation.Keep();
-            return UnknownOutcome.Problem(context, "orchestration", id, $"/orchestrations/{id}");
+            return UnknownOutcome.Problem(context, Resource.Noun, id, Resource.PathOf(id));
         }
 
         if (result.Outcome == TaskCommandOutcome.Ok)
@@ -122,8 +128,8 @@ public static class OrchestrationEndpoints
         }
 
         return result.Outcome == TaskCommandOutcome.Ok
-            ? TypedResults.Created($"/orchestrations/{id}", OrchestrationResource.From(result.Orchestration!))
-            : ProblemFor(id, result);
+            ? TypedResults.Created(Resource.PathOf(id), OrchestrationResource.From(result.Orchestration!))
+            : RouteProblems.Conflict(result.Reason);
     }
 
     private static Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
@@ -134,31 +140,34 @@ public static class OrchestrationEndpoints
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
         ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From);
 
-    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (orchestration, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (orchestration, problem) = await orchestrations.FindAsync(id, user, cancellationToken);
         return orchestration is null ? problem! : TypedResults.Ok(OrchestrationResource.From(orchestration));
     }
 
-    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (o, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (o, problem) = await orchestrations.FindAsync(id, user, cancellationToken);
         return o is null ? problem! : TypedResults.Ok(new OrchestrationStatusResource(o.Id, o.Status, o.FailureReason, o.CurrentStep));
     }
 
-    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (orchestrationId, problem) = await orchestrations.KnownIdAsync(id, cancellationToken);
         if (orchestrationId is not { } found)
         {
             return problem!;
         }
 
         // One call: the grain checks the owner (another owner's orchestration is reported as missing).
-        var result = await grains.GetGrain<IOrchestrationGrain>(found).CancelAsync(user.OwnerScope());
+        var result = await orchestrations.Grain(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(found, result);
+            return ProblemFor(orchestrations, found, result);
         }
 
         var cancelled = result.Orchestration!;
@@ -166,10 +175,10 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TargetAddressPolicy network,
+        string id, OrchestrationRequest request, ClaimsPrincipal user, OrchestrationLookup orchestrations, DeliveryDefaults defaults, TargetAddressPolicy network,
         AwsHostAllowlist aws, IOptions<OrchestrationLimitOptions> limits, CancellationToken cancellationToken)
     {
-        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (orchestrationId, problem) = await orchestrations.KnownIdAsync(id, cancellationToken);
         if (orchestrationId is not { } found)
         {
             return problem!;
@@ -187,7 +196,7 @@ public static class OrchestrationEndpoints
         if (errors.Count > 0 || refused is not null)
         {
             // Only the owner hears what is wrong with its change: anyone else's is a 404, as a valid one is.
-            var (orchestration, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            var (orchestration, notFound) = await orchestrations.FindAsync(found, user);
             return orchestration is null ? notFound!
                 : refused is not null ? refused
                 : TypedResults.ValidationProblem(errors, title: "The change is not valid");
@@ -200,45 +209,13 @@ public static class OrchestrationEndpoints
         var change = new OrchestrationChange(
             null, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null,
             InitialDelay: parts.InitialDelayMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
-        var result = await grains.GetGrain<IOrchestrationGrain>(found).ModifyAsync(change, user.OwnerScope());
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found, result);
+        var result = await orchestrations.Grain(found).ModifyAsync(change, user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(orchestrations, found, result);
     }
 
-    /// <summary>The id in a route, when an orchestration may exist under it; otherwise the 400 or 404 to answer.</summary>
-    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var orchestrationId))
-        {
-            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
-        }
-
-        return await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken) ? (orchestrationId, null) : (null, NotFound(orchestrationId));
-    }
-
-    /// <summary>The caller's orchestration with this id; another owner's is reported as missing, never as forbidden.</summary>
-    private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(
-        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var orchestrationId))
-        {
-            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
-        }
-
-        if (!await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken))
-        {
-            return (null, NotFound(orchestrationId));
-        }
-
-        var orchestration = await grains.GetGrain<IOrchestrationGrain>(orchestrationId).GetAsync();
-        return orchestration is not null && user.CanSee(orchestration.Owner) ? (orchestration, null) : (null, NotFound(orchestrationId));
-    }
-
-    private static ProblemHttpResult ProblemFor(Guid id, OrchestrationCommandResult result) => result.Outcome switch
-    {
-        TaskCommandOutcome.NotFound => NotFound(id),
-        TaskCommandOutcome.Invalid => TooMuchWork(result.Reason),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
-    };
+    // A change that would make too much work is refused by the grain (against the definition it holds) as Invalid.
+    private static ProblemHttpResult ProblemFor(OrchestrationLookup orchestrations, Guid id, OrchestrationCommandResult result) =>
+        result.Outcome == TaskCommandOutcome.Invalid ? TooMuchWork(result.Reason) : orchestrations.Refused(id, result.Outcome, result.Reason);
 
     /// <summary>422 when <paramref name="definition"/> could make more calls than the limit allows; null when it is within it.</summary>
     private static ProblemHttpResult? TooMuchWork(OrchestrationDefinition definition, OrchestrationLimitOptions limits)
@@ -249,10 +226,4 @@ public static class OrchestrationEndpoints
 
     private static ProblemHttpResult TooMuchWork(string? detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Too much work for one orchestration", detail: detail);
-
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Orchestration not found", detail: $"No orchestration '{id}' exists.");
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

@@ -16,11 +16,16 @@ using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
+using TaskLookup = TaskOrchestrator.Server.Endpoints.ResourceLookup<TaskOrchestrator.Tasks.ITaskGrain, TaskOrchestrator.Tasks.TaskSnapshot>;
+
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
 /// <summary>The <c>/tasks</c> routes.</summary>
 public static class TaskEndpoints
 {
+    /// <summary>Tasks, as the routes find them (<see cref="ResourceLookup{TGrain, TSnapshot}"/>).</summary>
+    public static readonly ResourceKind<ITaskGrain, TaskSnapshot> Resource = new("task", "a", "/tasks", grain => grain.GetAsync(), task => task.Owner);
+
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
@@ -92,7 +97,7 @@ public static class TaskEndpoints
         {
             // It may exist: its place is kept (the owner's count is corrected at its next recount if it does not).
             reservation.Keep();
-            return UnknownOutcome.Problem(context, "task", id, $"/tasks/{id}");
+            return UnknownOutcome.Problem(context, Resource.Noun, id, Resource.PathOf(id));
         }
 
         if (result.Outcome == TaskCommandOutcome.Ok)
@@ -107,10 +112,10 @@ public static class TaskEndpoints
 
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(id, result);
+            return RouteProblems.Conflict(result.Reason);
         }
 
-        return TypedResults.Created($"/tasks/{id}", TaskResource.From(result.Task!));
+        return TypedResults.Created(Resource.PathOf(id), TaskResource.From(result.Task!));
     }
 
     private static Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
@@ -121,31 +126,31 @@ public static class TaskEndpoints
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
         ListingRequest<ScheduledTaskStatus>.PageAsync(index, "/tasks", status, limit, after, context, TaskResource.From);
 
-    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(TaskResource.From(task));
     }
 
-    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(new TaskStatusResource(task.Id, task.Status));
     }
 
-    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
     {
-        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
         {
             return problem!;
         }
 
         // One call: the grain checks the owner (another owner's task is reported as missing).
-        var result = await grains.GetGrain<ITaskGrain>(found).CancelAsync(user.OwnerScope());
+        var result = await tasks.Grain(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(found, result);
+            return tasks.Refused(found, result.Outcome, result.Reason);
         }
 
         var cancelled = result.Task!;
@@ -153,9 +158,9 @@ public static class TaskEndpoints
     }
 
     private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, TimeProvider time, CancellationToken cancellationToken)
+        string id, UpdateTaskRequest request, ClaimsPrincipal user, TaskLookup tasks, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
         {
             return problem!;
@@ -165,53 +170,12 @@ public static class TaskEndpoints
         if (errors.Count > 0)
         {
             // Only the owner hears what is wrong with its change: anyone else's invalid change of a task is a 404, as a valid one is.
-            var (task, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            var (task, notFound) = await tasks.FindAsync(found, user);
             return task is null ? notFound! : TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
         // One call: the grain checks the owner and counts delayInMS from its creation.
-        var result = await grains.GetGrain<ITaskGrain>(found).RescheduleAsync(dueTime, user.OwnerScope());
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : ProblemFor(found, result);
+        var result = await tasks.Grain(found).RescheduleAsync(dueTime, user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : tasks.Refused(found, result.Outcome, result.Reason);
     }
-
-    /// <summary>The id in a route, when a task may exist under it; otherwise the 400 or 404 to answer.</summary>
-    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var taskId))
-        {
-            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
-        }
-
-        return await known.MayBeTaskAsync(taskId, cancellationToken) ? (taskId, null) : (null, NotFound(taskId));
-    }
-
-    /// <summary>The caller's task with this id; another owner's task is reported as missing, never as forbidden.</summary>
-    private static async Task<(TaskSnapshot? Task, ProblemHttpResult? Problem)> FindAsync(
-        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var taskId))
-        {
-            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
-        }
-
-        if (!await known.MayBeTaskAsync(taskId, cancellationToken))
-        {
-            return (null, NotFound(taskId));
-        }
-
-        var task = await grains.GetGrain<ITaskGrain>(taskId).GetAsync();
-        return task is not null && user.CanSee(task.Owner) ? (task, null) : (null, NotFound(taskId));
-    }
-
-    private static ProblemHttpResult ProblemFor(Guid id, TaskCommandResult result) => result.Outcome switch
-    {
-        TaskCommandOutcome.NotFound => NotFound(id),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
-    };
-
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"No task '{id}' exists.");
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }
