@@ -1,5 +1,4 @@
 using TaskOrchestrator.Grains.Tests.Tasks;
-using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;

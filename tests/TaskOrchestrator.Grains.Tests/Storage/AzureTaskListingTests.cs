@@ -2,7 +2,6 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Orleans;
 using TaskOrchestrator.Hosting;
-using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Storage;

@@ -12,7 +12,6 @@ using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Errors;
-using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.Limits;
 using TaskOrchestrator.Server.OpenApi;
@@ -73,21 +72,20 @@ public static class OrchestrationEndpoints
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, defaults.Policy, out var parts);
+        var input = NormalizedOrchestrationRequest.From(request);
+        var errors = OrchestrationRequestValidator.ValidateCreate(input, defaults.Policy.Retry);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
         }
 
-        var definition = new OrchestrationDefinition(
-            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
+        var definition = input.Request.ToDefinition(user.Subject(), createdAt, defaults.Policy);
         if (TooMuchWork(definition, limits.Value) is { } tooMuch)
         {
             return tooMuch;
         }
 
-        var targets = TargetUrlGuard.TargetsOf(request, parts, (parts.Delivery ?? defaults.Policy).Authentication);
-        if (TargetUrlGuard.Check(targets, network, aws, user) is { } blocked)
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(definition, input.DefaultCheck.Url), network, aws, user) is { } blocked)
         {
             return blocked;
         }
@@ -99,6 +97,7 @@ public static class OrchestrationEndpoints
         }
 
         // Orchestration ids are minted like task ids: version-7 GUIDs (the listing's keys come from their time), tagged.
+        // The key is claimed for the request as the caller sent it, older names and all.
         var claim = await IdempotentCreation.ClaimAsync(grains, "orchestrations", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
         if (claim.Problem is { } refused)
         {
@@ -184,16 +183,14 @@ public static class OrchestrationEndpoints
             return problem!;
         }
 
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: false, defaults.Policy, out var parts);
-        if (errors.Count == 0 && parts is (null, null, null, null, null))
-        {
-            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
-        }
+        var input = NormalizedOrchestrationRequest.From(request);
+        var errors = OrchestrationRequestValidator.ValidateChange(input, defaults.Policy.Retry);
+        var change = errors.Count > 0 ? null : input.Request.ToChange(defaults.Policy, limits.Value.MaxCalls);
 
         // Fallbacks use the orchestration's delivery settings: when the change leaves them as stored, the call-time check
         // (before each call is signed) is what stands between a fallback URL and AWS SigV4.
-        var refused = errors.Count > 0 ? null : TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, parts, parts.Delivery?.Authentication), network, aws, user);
-        if (errors.Count > 0 || refused is not null)
+        var refused = change is null ? null : TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(change, input.DefaultCheck.Url), network, aws, user);
+        if (change is null || refused is not null)
         {
             // Only the owner hears what is wrong with its change: anyone else's is a 404, as a valid one is.
             var (orchestration, notFound) = await orchestrations.FindAsync(found, user);
@@ -203,12 +200,7 @@ public static class OrchestrationEndpoints
         }
 
         // The grain checks the owner, counts the delay from the creation, and checks the work limit against the
-        // definition it holds (so that two changes at once cannot together exceed it). A change of the start time alone
-        // leaves the work as it was, and is not refused for an orchestration created under a higher limit.
-        var changesWork = parts.Steps is not null || parts.ConditionCheck is not null || parts.FallbackUrl is not null || parts.Delivery is not null;
-        var change = new OrchestrationChange(
-            null, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null,
-            InitialDelay: parts.InitialDelayMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
+        // definition it holds (so that two changes at once cannot together exceed it).
         var result = await orchestrations.Grain(found).ModifyAsync(change, user.OwnerScope());
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(orchestrations, found, result);
     }

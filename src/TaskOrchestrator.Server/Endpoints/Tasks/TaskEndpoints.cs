@@ -62,13 +62,14 @@ public static class TaskEndpoints
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
-        var errors = TaskRequestValidator.ValidateCreate(request, createdAt, defaults.Policy, out var dueAt, out var delivery);
+        var errors = TaskRequestValidator.ValidateCreate(request, defaults.Policy.Retry, createdAt);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
         }
 
-        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, delivery), network, aws, user) is { } blocked)
+        var definition = request.ToDefinition(user.Subject(), createdAt, defaults.Policy);
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(definition), network, aws, user) is { } blocked)
         {
             return blocked;
         }
@@ -86,8 +87,6 @@ public static class TaskEndpoints
         }
 
         var id = claim.Id;
-        var definition = new TaskDefinition(
-            user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
         TaskCommandResult result;
         try
         {
@@ -107,7 +106,7 @@ public static class TaskEndpoints
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
         {
-            return IdempotentCreation.Replayed(TaskResource.From(result.Task!));
+            return IdempotentCreation.Replayed(TaskResource.From(result.Task!, defaults.Policy.Timeout));
         }
 
         if (result.Outcome != TaskCommandOutcome.Ok)
@@ -115,30 +114,34 @@ public static class TaskEndpoints
             return RouteProblems.Conflict(result.Reason);
         }
 
-        return TypedResults.Created(Resource.PathOf(id), TaskResource.From(result.Task!));
+        return TypedResults.Created(Resource.PathOf(id), TaskResource.From(result.Task!, defaults.Policy.Timeout));
     }
 
     private static Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
         ITaskIndex index,
+        DeliveryDefaults defaults,
         [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
-        ListingRequest<ScheduledTaskStatus>.PageAsync(index, "/tasks", status, limit, after, context, TaskResource.From);
+        ListingRequest<ScheduledTaskStatus>.PageAsync(index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout));
 
-    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
     {
         var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
-        return task is null ? problem! : TypedResults.Ok(TaskResource.From(task));
+        return task is null ? problem! : TypedResults.Ok(TaskResource.From(task, defaults.Policy.Timeout));
     }
 
-    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
     {
         var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(new TaskStatusResource(task.Id, task.Status));
     }
 
-    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
     {
         var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
@@ -154,11 +157,11 @@ public static class TaskEndpoints
         }
 
         var cancelled = result.Task!;
-        return TypedResults.Ok(new CancelTaskResponse(true, cancelled.Id, cancelled.Status, TaskResource.From(cancelled)));
+        return TypedResults.Ok(new CancelTaskResponse(true, cancelled.Id, cancelled.Status, TaskResource.From(cancelled, defaults.Policy.Timeout)));
     }
 
     private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateTaskRequest request, ClaimsPrincipal user, TaskLookup tasks, TimeProvider time, CancellationToken cancellationToken)
+        string id, UpdateTaskRequest request, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, TimeProvider time, CancellationToken cancellationToken)
     {
         var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
@@ -166,7 +169,8 @@ public static class TaskEndpoints
             return problem!;
         }
 
-        var errors = TaskRequestValidator.ValidateUpdate(request, time.GetUtcNow(), out var dueTime);
+        var now = time.GetUtcNow();
+        var errors = TaskRequestValidator.ValidateUpdate(request, now);
         if (errors.Count > 0)
         {
             // Only the owner hears what is wrong with its change: anyone else's invalid change of a task is a 404, as a valid one is.
@@ -175,7 +179,9 @@ public static class TaskEndpoints
         }
 
         // One call: the grain checks the owner and counts delayInMS from its creation.
-        var result = await tasks.Grain(found).RescheduleAsync(dueTime, user.OwnerScope());
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : tasks.Refused(found, result.Outcome, result.Reason);
+        var result = await tasks.Grain(found).RescheduleAsync(request.ToDueTimeChange(now), user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok
+            ? TypedResults.Ok(TaskResource.From(result.Task!, defaults.Policy.Timeout))
+            : tasks.Refused(found, result.Outcome, result.Reason);
     }
 }
