@@ -42,8 +42,8 @@ internal static class OrchestrationRequestValidator
         var errors = new Dictionary<string, string[]>();
         DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
 
-        // Steps and checks inherit the orchestration's retry policy; while that is invalid, theirs are checked over the defaults.
-        var inheritedRetry = request.Retry is { } retry && !errors.ContainsKey("retry") ? retry.ToPolicy(defaultRetry) : defaultRetry;
+        // Steps and checks inherit the orchestration's retry policy as it is given, valid or not.
+        var inheritedRetry = request.Retry?.ToPolicy(defaultRetry) ?? defaultRetry;
         if (request.InitialDelayInMs is < 0 || request.InitialDelayInMs > MaxDelayMs)
         {
             errors["initialDelayInMS"] = [$"initialDelayInMS must be from 0 to {MaxDelayMs} (366 days)."];

@@ -14,9 +14,15 @@ internal static class DeliveryRequestMapping
     /// <summary>The retry policy <paramref name="retry"/> asks for: each field not given is <paramref name="inherited"/>'s.</summary>
     public static RetryPolicy ToPolicy(this RetryRequest retry, RetryPolicy inherited) => new(
         retry.MaxAttempts ?? inherited.MaxAttempts,
-        retry.InitialDelayInMs is { } initial ? TimeSpan.FromMilliseconds(initial) : inherited.InitialDelay,
+        retry.InitialDelayInMs is { } initial ? Milliseconds(initial) : inherited.InitialDelay,
         retry.BackoffCoefficient ?? inherited.BackoffCoefficient,
-        retry.MaxDelayInMs is { } max ? TimeSpan.FromMilliseconds(max) : inherited.MaxDelay,
+        retry.MaxDelayInMs is { } max ? Milliseconds(max) : inherited.MaxDelay,
         retry.Jitter ?? inherited.Jitter,
         retry.RetryOn is { } on ? [.. on.Distinct(StringComparer.OrdinalIgnoreCase)] : inherited.RetryOn);
+
+    // A valid request's delays are at most a day. Only the validator maps a policy that may be invalid (an
+    // orchestration's, which its steps' and checks' policies are checked merged over): a delay past what a TimeSpan
+    // holds is held at the limit rather than thrown over.
+    private static TimeSpan Milliseconds(long ms) =>
+        TimeSpan.FromMilliseconds(Math.Clamp(ms, (long)TimeSpan.MinValue.TotalMilliseconds, (long)TimeSpan.MaxValue.TotalMilliseconds));
 }
