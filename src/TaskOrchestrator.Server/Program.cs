@@ -23,5 +23,5 @@ app.MapMetricsEndpoint();
 app.MapApiReference();
 app.Run();
 
-/// <summary>The entry point; public so tests can host it.</summary>
+/// <summary>The entry point; public so that tests can find this assembly (<c>typeof(Program).Assembly</c>) and start it as a process.</summary>
 public partial class Program;

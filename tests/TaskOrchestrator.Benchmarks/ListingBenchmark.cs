@@ -194,7 +194,7 @@ internal sealed class ListingBenchmark(BenchmarkOptions options, ServiceUnderTes
             Definition = new TaskDefinition(owner, $"https://example.com/hook/{i}", "POST", null, null, createdAt, dueAt),
             Status = (ScheduledTaskStatus)status,
             DueAt = dueAt,
-            Attempts = 1,
+            AttemptsStarted = 1,
             FinishedAttempts = 1,
             StartedAt = dueAt,
             FinishedAt = dueAt.AddMilliseconds(20),

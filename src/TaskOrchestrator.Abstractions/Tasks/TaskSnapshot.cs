@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>A task as it stands now: what was asked and what happened so far.</summary>
@@ -8,7 +10,7 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="CreatedAt">When the task was accepted.</param>
 /// <param name="DueAt">When it is (or was) due; changed by a reschedule.</param>
 /// <param name="Status">Where the task is in its life.</param>
-/// <param name="Attempts">How many attempts have started (retries, and calls made again after a silo died mid-call).</param>
+/// <param name="AttemptsStarted">How many attempts have started (retries, and calls made again after a silo died mid-call); <paramref name="History"/> has the attempts themselves.</param>
 /// <param name="StartedAt">When the first attempt started.</param>
 /// <param name="FinishedAt">When the task reached Completed or Failed, or was cancelled.</param>
 /// <param name="Response">What the target answered to the last attempt.</param>
@@ -25,7 +27,8 @@ public sealed record TaskSnapshot(
     [property: Id(4)] DateTimeOffset CreatedAt,
     [property: Id(5)] DateTimeOffset DueAt,
     [property: Id(6)] ScheduledTaskStatus Status,
-    [property: Id(7)] int Attempts,
+    // Listing rows hold the snapshot as JSON, with this count under "attempts".
+    [property: Id(7), JsonPropertyName("attempts")] int AttemptsStarted,
     [property: Id(8)] DateTimeOffset? StartedAt,
     [property: Id(9)] DateTimeOffset? FinishedAt,
     [property: Id(10)] TaskResponse? Response,
@@ -37,10 +40,10 @@ public sealed record TaskSnapshot(
     /// <summary>Value equality, the attempts included.</summary>
     public bool Equals(TaskSnapshot? other) =>
         other is not null && Id == other.Id && Owner == other.Owner && Url == other.Url && Method == other.Method && CreatedAt == other.CreatedAt
-        && DueAt == other.DueAt && Status == other.Status && Attempts == other.Attempts && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
+        && DueAt == other.DueAt && Status == other.Status && AttemptsStarted == other.AttemptsStarted && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
         && (History ?? []).SequenceEqual(other.History ?? []);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Id, Status, Attempts, DueAt);
+    public override int GetHashCode() => HashCode.Combine(Id, Status, AttemptsStarted, DueAt);
 }

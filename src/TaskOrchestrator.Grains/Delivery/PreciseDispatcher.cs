@@ -42,20 +42,28 @@ public sealed partial class PreciseDispatcher : IDisposable
     public long LateHandOvers => Interlocked.Read(ref _lateHandOvers);
 
     /// <summary>
-    /// Runs <paramref name="work"/> at <paramref name="dueAt"/> (at once when that has passed) and returns its result.
-    /// The work starts on the dispatcher's thread, so it must not touch grain state; its continuation is the caller's.
+    /// Calls <paramref name="start"/> at <paramref name="dueAt"/> (at once when that has passed) and returns what it
+    /// returned. It runs on the dispatcher's thread, so it must only start work (e.g. return the task of a call it
+    /// began) and must not touch grain state; what follows is the caller's.
     /// </summary>
-    public Task<T> RunAtAsync<T>(DateTimeOffset dueAt, Func<Task<T>> work)
+    public Task<T> RunAtAsync<T>(DateTimeOffset dueAt, Func<T> start)
     {
         if (dueAt <= _time.GetUtcNow())
         {
             Interlocked.Increment(ref _lateHandOvers);
-            return work();
+            try
+            {
+                return Task.FromResult(start());
+            }
+            catch (Exception e)
+            {
+                return Task.FromException<T>(e);
+            }
         }
 
         Interlocked.Increment(ref _onTimeHandOvers);
 
-        var due = new DueWork<T>(work);
+        var due = new DueWork<T>(start);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -213,17 +221,18 @@ public sealed partial class PreciseDispatcher : IDisposable
         void Abandon();
     }
 
-    private sealed class DueWork<T>(Func<Task<T>> work) : IDueWork
+    // The caller's continuation runs asynchronously: never on the dispatcher's thread, which must be back asleep.
+    private sealed class DueWork<T>(Func<T> start) : IDueWork
     {
-        private readonly TaskCompletionSource<Task<T>> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<T> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<T> Result => _started.Task.Unwrap();
+        public Task<T> Result => _started.Task;
 
         public void Start()
         {
             try
             {
-                _started.TrySetResult(work());
+                _started.TrySetResult(start());
             }
             catch (Exception e)
             {

@@ -124,18 +124,7 @@ public sealed class TaskHttpInvoker(IHttpClientFactory httpClientFactory, IOptio
         var buffer = ArrayPool<byte>.Shared.Rent(maxBytes);
         try
         {
-            var read = 0;
-            while (read < maxBytes)
-            {
-                var n = await stream.ReadAsync(buffer.AsMemory(read, maxBytes - read), cancellationToken);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
+            var read = await stream.ReadAtLeastAsync(buffer.AsMemory(0, maxBytes), maxBytes, throwOnEndOfStream: false, cancellationToken);
             return read == 0 ? null : DecodeUtf8Prefix(buffer.AsSpan(0, read));
         }
         finally

@@ -59,14 +59,14 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
     }
 
     /// <inheritdoc />
-    public async Task<OrchestrationPage> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
+    public async Task<ListingPage<OrchestrationSummary>> ListAsync(ListingQuery<OrchestrationStatus> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         await _created.EnsureAsync();
         if (query.Owner is not null || query.Status is not null)
         {
             var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
-            return new OrchestrationPage([.. items.Select(i => JsonSerializer.Deserialize<OrchestrationSummary>(i, Json)!)], next);
+            return new ListingPage<OrchestrationSummary>([.. items.Select(i => JsonSerializer.Deserialize<OrchestrationSummary>(i, Json)!)], next);
         }
 
         // Every owner's, newest first: the rows keyed by position, whose partitions (hours) are all digits.
@@ -78,13 +78,13 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
         {
             if (page.Count == query.Limit)
             {
-                return new OrchestrationPage(page, TaskKeys.RowKey(page[^1].Id));
+                return new ListingPage<OrchestrationSummary>(page, TaskKeys.RowKey(page[^1].Id));
             }
 
             page.Add(JsonSerializer.Deserialize<OrchestrationSummary>(row.GetString(SummaryProperty), Json)!);
         }
 
-        return new OrchestrationPage(page, null);
+        return new ListingPage<OrchestrationSummary>(page, null);
     }
 
     /// <inheritdoc />

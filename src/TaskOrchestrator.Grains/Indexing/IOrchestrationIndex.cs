@@ -7,17 +7,11 @@ namespace TaskOrchestrator.Indexing;
 /// Lists orchestrations, newest first. Their grain state cannot be queried, so each orchestration grain writes its
 /// summary here on every status change, after its state is stored.
 /// </summary>
-public interface IOrchestrationIndex
+public interface IOrchestrationIndex : IListing<OrchestrationSummary, OrchestrationStatus>
 {
     /// <summary>
     /// Writes (or replaces) the listing rows of one orchestration, and deletes those of the <paramref name="stale"/>
     /// statuses it may still have rows for (see <see cref="StatusSet"/>).
     /// </summary>
     Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default);
-
-    /// <summary>One page of orchestrations, newest first.</summary>
-    Task<OrchestrationPage> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default);
-
-    /// <summary>True when an orchestration is listed under <paramref name="id"/>: one point read, no grain activated.</summary>
-    Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default);
 }

@@ -22,7 +22,7 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
     }
 
     /// <inheritdoc />
-    public Task<OrchestrationPage> ListAsync(OrchestrationQuery query, CancellationToken cancellationToken = default)
+    public Task<ListingPage<OrchestrationSummary>> ListAsync(ListingQuery<OrchestrationStatus> query, CancellationToken cancellationToken = default)
     {
         var items = new List<OrchestrationSummary>(query.Limit);
         lock (_lock)
@@ -38,14 +38,14 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
 
                 if (items.Count == query.Limit)
                 {
-                    return Task.FromResult(new OrchestrationPage(items, TaskKeys.RowKey(items[^1].Id)));
+                    return Task.FromResult(new ListingPage<OrchestrationSummary>(items, TaskKeys.RowKey(items[^1].Id)));
                 }
 
                 items.Add(row);
             }
         }
 
-        return Task.FromResult(new OrchestrationPage(items, null));
+        return Task.FromResult(new ListingPage<OrchestrationSummary>(items, null));
     }
 
     /// <inheritdoc />

@@ -75,7 +75,7 @@ public sealed partial class OrchestrationGrain
                 await ApplyAsync(_cursor.StepTaskRead(await GrainFactory.GetGrain<ITaskGrain>(State.Current.TaskId).GetAsync()));
                 break;
             case OrchestrationNext.Finished or OrchestrationNext.CleanUp:
-                await CleanUpAsync();
+                await CleanUpIfSettledAsync();
                 break;
         }
     }
@@ -102,7 +102,7 @@ public sealed partial class OrchestrationGrain
         var task = await ChildTasks.EnsureAsync(GrainFactory, id, definition);
         if (task is not null)
         {
-            _seen[id] = task.Status;
+            _lastSeenTaskStatus[id] = task.Status;
         }
 
         return task?.Status.IsFinal() == true ? task : null;

@@ -61,13 +61,16 @@ public sealed partial class OrchestrationGrain
     private Task RegisterReminderAsync() =>
         _reminder.RegisterAsync(_scheduling.FirstReminderTick(Definition.StartAt - Now), _scheduling.ReminderPeriod);
 
+    /// <summary>Once nothing can change any more, stops the timer and removes the reminder (see <see cref="CleanUpAsync"/>).</summary>
+    private Task CleanUpIfSettledAsync() => State.IsSettled ? CleanUpAsync() : Task.CompletedTask;
+
     /// <summary>
-    /// Once settled (or when <paramref name="force"/>d, for a leftover reminder), stops the timer and removes the
-    /// reminder; while the listing is behind, the reminder stays: its next tick writes the listing again.
+    /// Stops the timer and removes the reminder; while the listing is behind, the reminder stays: its next tick writes the
+    /// listing again.
     /// </summary>
-    private async Task CleanUpAsync(bool force = false)
+    private async Task CleanUpAsync()
     {
-        if ((!force && !State.IsSettled) || _listingBehind)
+        if (_listingBehind)
         {
             return;
         }

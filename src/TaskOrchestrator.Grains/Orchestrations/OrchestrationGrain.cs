@@ -44,7 +44,7 @@ public sealed partial class OrchestrationGrain(
 
     private readonly TaskSchedulingOptions _scheduling = scheduling.Value;
     private readonly OrchestrationCursor _cursor = new(time);
-    private readonly Dictionary<Guid, ScheduledTaskStatus> _seen = [];
+    private readonly Dictionary<Guid, ScheduledTaskStatus> _lastSeenTaskStatus = [];
     private StateWriter<OrchestrationGrainState> _writes = null!;
     private GrainReminder _reminder = null!;
     private IGrainTimer? _startTimer;
@@ -122,7 +122,7 @@ public sealed partial class OrchestrationGrain(
             var result = await GrainFactory.GetGrain<ITaskGrain>(taskId).CancelAsync();
             if (result.Task is { } task)
             {
-                _seen[task.Id] = task.Status;
+                _lastSeenTaskStatus[task.Id] = task.Status;
             }
 
             _cursor.StepTaskStopped(result);
@@ -206,7 +206,7 @@ public sealed partial class OrchestrationGrain(
         {
             if (taskId is { } id && await GrainFactory.GetGrain<ITaskGrain>(id).GetAsync() is { } task)
             {
-                _seen[id] = task.Status;
+                _lastSeenTaskStatus[id] = task.Status;
             }
         }
 
@@ -249,7 +249,7 @@ public sealed partial class OrchestrationGrain(
                 await WriteListingAsync();
             }
 
-            await CleanUpAsync(force: true);
+            await CleanUpAsync();
             return;
         }
 
@@ -276,7 +276,7 @@ public sealed partial class OrchestrationGrain(
     private Guid NewId() => ids.Mint(Now);
 
     private OrchestrationSnapshot Snapshot(IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null) =>
-        _cursor.Snapshot(this.GetPrimaryKey(), id => id is { } taskId && _seen.TryGetValue(taskId, out var status) ? status : null, liveAttempts);
+        _cursor.Snapshot(this.GetPrimaryKey(), id => id is { } taskId && _lastSeenTaskStatus.TryGetValue(taskId, out var status) ? status : null, liveAttempts);
 
     /// <summary>
     /// Writes the state, then (on a status change, or to repair an earlier failure) the listing rows. The state records

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 
@@ -147,7 +148,7 @@ public sealed partial class OwnerQuotaGrain(
             string? after = null;
             do
             {
-                var page = await tasks.ListAsync(new TaskQuery(_owner, status, PageSize, after));
+                var page = await tasks.ListAsync(new ListingQuery<ScheduledTaskStatus>(_owner, status, PageSize, after));
                 count.StartTracking();
                 found += page.Items.Count(t => t.OrchestrationId is null);
                 after = page.Next;
@@ -166,7 +167,7 @@ public sealed partial class OwnerQuotaGrain(
             string? after = null;
             do
             {
-                var page = await orchestrations.ListAsync(new OrchestrationQuery(_owner, status, PageSize, after));
+                var page = await orchestrations.ListAsync(new ListingQuery<OrchestrationStatus>(_owner, status, PageSize, after));
                 count.StartTracking();
                 found += page.Items.Count;
                 after = page.Next;

@@ -150,13 +150,13 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
     }
 
     /// <inheritdoc />
-    public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
+    public async Task<ListingPage<TaskSnapshot>> ListAsync(ListingQuery<ScheduledTaskStatus> query, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync();
         if (query.Owner is not null || query.Status is not null)
         {
             var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
-            return new TaskPage([.. items.Select(TaskRow.ReadListed)], next);
+            return new ListingPage<TaskSnapshot>([.. items.Select(TaskRow.ReadListed)], next);
         }
 
         // Every owner's tasks, newest first: the state rows themselves, in key order.
@@ -168,13 +168,13 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         {
             if (page.Count == query.Limit)
             {
-                return new TaskPage(page, TaskKeys.RowKey(page[^1].Id));
+                return new ListingPage<TaskSnapshot>(page, TaskKeys.RowKey(page[^1].Id));
             }
 
             page.Add(TaskRow.ReadListed(ItemChunks.Read(row, ListedProperty)));
         }
 
-        return new TaskPage(page, null);
+        return new ListingPage<TaskSnapshot>(page, null);
     }
 
     /// <inheritdoc />

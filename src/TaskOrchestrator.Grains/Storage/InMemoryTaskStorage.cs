@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using Orleans.Serialization;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 
 namespace TaskOrchestrator.Storage;
 
@@ -76,7 +77,7 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
     }
 
     /// <inheritdoc />
-    public Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
+    public Task<ListingPage<Tasks.TaskSnapshot>> ListAsync(ListingQuery<Tasks.ScheduledTaskStatus> query, CancellationToken cancellationToken = default)
     {
         var items = new List<Tasks.TaskSnapshot>(query.Limit);
         lock (_lock)
@@ -92,14 +93,14 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
 
                 if (items.Count == query.Limit)
                 {
-                    return Task.FromResult(new TaskPage(items, TaskKeys.RowKey(items[^1].Id)));
+                    return Task.FromResult(new ListingPage<Tasks.TaskSnapshot>(items, TaskKeys.RowKey(items[^1].Id)));
                 }
 
                 items.Add(row.Snapshot);
             }
         }
 
-        return Task.FromResult(new TaskPage(items, null));
+        return Task.FromResult(new ListingPage<Tasks.TaskSnapshot>(items, null));
     }
 
     /// <inheritdoc />

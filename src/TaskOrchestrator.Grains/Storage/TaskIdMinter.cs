@@ -59,6 +59,12 @@ public sealed class TaskIdMinter(TimeProvider time)
         return id;
     }
 
+    /// <summary>
+    /// The creation time <paramref name="id"/> carries, to the millisecond (what <see cref="Mint"/> was given), so that a
+    /// task made again from a stored id (after a crash) gets the same one.
+    /// </summary>
+    public static DateTimeOffset CreatedAt(Guid id) => DateTimeOffset.FromUnixTimeMilliseconds(TaskKeys.CreatedMillis(id));
+
     /// <summary>True when <paramref name="id"/> carries this deployment's tag: this service minted it (the resource may still not exist).</summary>
     public bool IsMinted(Guid id)
     {

@@ -54,7 +54,7 @@ public sealed partial class TaskGrain(
         if (_task.Phase == TaskPhase.Interrupted)
         {
             // The activation that started this attempt is gone mid-call: try again.
-            LogResumingInterruptedAttempt(State.Attempts);
+            LogResumingInterruptedAttempt(State.AttemptsStarted);
         }
 
         ApplyTimer(decision);
@@ -192,7 +192,7 @@ public sealed partial class TaskGrain(
             return;
         }
 
-        switch (_task.OnReminder(_writes.Busy, _timer is not null))
+        switch (_task.OnReminder(writeInFlight: _writes.Busy, timerArmed: _timer is not null))
         {
             case TaskDecision.Clean:
                 // A leftover: the task was never stored, or it finished but its clean-up did not. This activation cannot
@@ -227,7 +227,7 @@ public sealed partial class TaskGrain(
             // The dispatcher starts the call on its own thread at the due instant; nothing of the grain is touched there.
             var (id, definition) = (this.GetPrimaryKey(), State.Definition!);
             var (startedAt, response) = await dispatcher.RunAtAsync(dueAt, () =>
-                Task.FromResult((time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None))));
+                (time.GetUtcNow(), invoker.InvokeAsync(id, number, definition, CancellationToken.None)));
             _task.CallStarted(startedAt);
             metrics.TaskFired(number, (startedAt - dueAt).TotalMilliseconds);
             outcome = _task.CallFinished(await AwaitCallAsync(response), Random.Shared.NextDouble());

@@ -15,8 +15,8 @@ public sealed class TaskGrainState
     /// <summary>The current due time (the definition's, or a later reschedule's).</summary>
     [Id(2)] public DateTimeOffset DueAt { get; set; }
 
-    /// <summary>How many attempts have started.</summary>
-    [Id(3)] public int Attempts { get; set; }
+    /// <summary>How many attempts have started (<see cref="History"/> has the attempts themselves).</summary>
+    [Id(3)] public int AttemptsStarted { get; set; }
 
     /// <summary>When the first attempt started.</summary>
     [Id(4)] public DateTimeOffset? StartedAt { get; set; }
@@ -95,7 +95,7 @@ public sealed class TaskGrainState
     {
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
-            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, Attempts, StartedAt, FinishedAt, Response, definition.OrchestrationId,
+            id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, AttemptsStarted, StartedAt, FinishedAt, Response, definition.OrchestrationId,
             [.. History], NextAttemptAt, definition.Delivery);
     }
 }

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using TaskOrchestrator.Listing;
+using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Storage;
 
 namespace TaskOrchestrator.Server.Endpoints;
 
 /// <summary>
 /// The query of a listing route (<c>status</c>, <c>limit</c>, <c>after</c>), checked, and the <c>Link: rel="next"</c>
-/// header of its answer: one implementation for <c>GET /tasks</c> and <c>GET /orchestrations</c>.
+/// header of its answer: one implementation for every listing route (<see cref="PageAsync"/>).
 /// </summary>
 /// <typeparam name="TStatus">The status enum the listing filters by.</typeparam>
 /// <param name="Status">Only items of this status; null for all.</param>
@@ -21,6 +23,26 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     /// <summary>Largest page a listing returns.</summary>
     public const int MaxPageSize = 1000;
 
+    /// <summary>
+    /// Answers a listing route at <paramref name="path"/>: checks its query, reads one page of the caller's resources
+    /// (every owner's for an admin) from <paramref name="listing"/>, links the next page, and shows each item as
+    /// <paramref name="toResource"/> maps it.
+    /// </summary>
+    public static async Task<Results<Ok<TResource[]>, ProblemHttpResult>> PageAsync<TItem, TResource>(
+        IListing<TItem, TStatus> listing, string path, string? status, string? limit, string? after, HttpContext context, Func<TItem, TResource> toResource)
+    {
+        var (request, problem) = Parse(status, limit, after);
+        if (request is null)
+        {
+            return problem!;
+        }
+
+        var query = new ListingQuery<TStatus>(context.User.OwnerScope(), request.Status, request.PageSize, request.After);
+        var page = await listing.ListAsync(query, context.RequestAborted);
+        request.LinkNextPage(context, path, page.Next);
+        return TypedResults.Ok(page.Items.Select(toResource).ToArray());
+    }
+
     /// <summary>The checked query, or a 400 ProblemDetails naming what is wrong with it.</summary>
     public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(string? status, string? limit, string? after)
     {
@@ -29,7 +51,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
         {
             if (!Enum.TryParse<TStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || char.IsAsciiDigit(status.FirstOrDefault()))
             {
-                return (null, BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<TStatus>())}."));
+                return (null, RouteProblems.BadRequest($"Unknown status '{status}'; use one of {string.Join(", ", Enum.GetNames<TStatus>())}."));
             }
 
             statusFilter = parsed;
@@ -38,12 +60,12 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
         var pageSize = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxPageSize))
         {
-            return (null, BadRequest($"limit must be a whole number from 1 to {MaxPageSize}."));
+            return (null, RouteProblems.BadRequest($"limit must be a whole number from 1 to {MaxPageSize}."));
         }
 
         if (after is not null && !TaskKeys.IsValidCursor(after))
         {
-            return (null, BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
+            return (null, RouteProblems.BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
         }
 
         return (new ListingRequest<TStatus>(statusFilter, pageSize, after), null);
@@ -58,7 +80,4 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
             context.Response.Headers.Link = $"<{path}{query}>; rel=\"next\"";
         }
     }
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

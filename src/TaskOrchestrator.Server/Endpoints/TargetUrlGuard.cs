@@ -4,9 +4,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Auth;
-using TaskOrchestrator.Server.Endpoints.Orchestrations;
-using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints;
@@ -25,27 +24,38 @@ internal static class TargetUrlGuard
     /// </summary>
     public readonly record struct Target(string Field, string? Url, TargetAuthentication? Authentication);
 
-    /// <summary>The target of a (valid) task request, whose calls use <paramref name="delivery"/>.</summary>
-    public static IEnumerable<Target> TargetsOf(CreateTaskRequest request, DeliveryPolicy delivery) =>
-        [new("taskURL", request.TaskUrl, delivery.Authentication)];
+    /// <summary>The target of a task a request asks for.</summary>
+    public static IEnumerable<Target> TargetsOf(TaskDefinition task) => [new("taskURL", task.Url, task.Delivery?.Authentication)];
 
     /// <summary>
-    /// The targets of a (valid) orchestration request: each step, check and fallback URL, with the authentication its
-    /// calls use; <paramref name="fallbackAuthentication"/> is the orchestration's own (fallbacks use it).
+    /// The targets of an orchestration a request asks for: each step, check and fallback URL, with the authentication
+    /// its calls use; the default check's URL is named by <paramref name="checkUrlField"/>, the field the caller gave it in.
     /// </summary>
-    public static IEnumerable<Target> TargetsOf(OrchestrationRequest request, OrchestrationRequestValidator.Parts parts, TargetAuthentication? fallbackAuthentication)
+    public static IEnumerable<Target> TargetsOf(OrchestrationDefinition orchestration, string checkUrlField) => TargetsOf(
+        orchestration.Steps, orchestration.ConditionCheck, orchestration.FallbackUrl, orchestration.Delivery?.Authentication, checkUrlField);
+
+    /// <summary>
+    /// The targets of a change a request asks for, as <see cref="TargetsOf(OrchestrationDefinition, string)"/>. A fallback
+    /// whose change leaves the delivery settings as stored has none here: the call-time check covers it.
+    /// </summary>
+    public static IEnumerable<Target> TargetsOf(OrchestrationChange change, string checkUrlField) =>
+        TargetsOf(change.Steps, change.ConditionCheck, change.FallbackUrl, change.Delivery?.Authentication, checkUrlField);
+
+    // Fallbacks use the orchestration's own delivery settings (fallbackAuthentication).
+    private static IEnumerable<Target> TargetsOf(
+        IReadOnlyList<OrchestrationStepDefinition>? steps, ConditionCheckDefinition? check, string? fallbackUrl, TargetAuthentication? fallbackAuthentication,
+        string checkUrlField)
     {
-        yield return new("fallbackTaskURL", request.FallbackTaskUrl, fallbackAuthentication);
-        if (parts.ConditionCheck is { } check)
+        yield return new("fallbackTaskURL", fallbackUrl, fallbackAuthentication);
+        if (check is not null)
         {
-            var field = request.ConditionCheck?.TaskUrl is not null ? "conditionCheck.taskURL" : "conditionCheckTaskURL";
-            yield return new(field, check.Url, check.Delivery?.Authentication);
+            yield return new(checkUrlField, check.Url, check.Delivery?.Authentication);
         }
 
-        for (var i = 0; i < (parts.Steps?.Count ?? 0); i++)
+        for (var i = 0; i < (steps?.Count ?? 0); i++)
         {
             var path = string.Create(CultureInfo.InvariantCulture, $"tasks[{i}]");
-            var step = parts.Steps![i];
+            var step = steps![i];
             yield return new($"{path}.taskURL", step.Url, step.Delivery?.Authentication);
             yield return new($"{path}.conditionCheck.taskURL", step.ConditionCheck?.Url, step.ConditionCheck?.Delivery?.Authentication);
             yield return new($"{path}.fallbackTaskURL", step.FallbackUrl, fallbackAuthentication);

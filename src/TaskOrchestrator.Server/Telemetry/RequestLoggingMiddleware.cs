@@ -8,6 +8,11 @@ namespace TaskOrchestrator.Server.Telemetry;
 /// (they carry bearer tokens and the targets' credentials), nor the query string (a caller may put a credential there by
 /// mistake; this API's own parameters are in the Link headers it returns). Costs one level check when Debug is off.
 /// </summary>
+/// <remarks>
+/// ASP.NET's <c>AddHttpLogging</c> can log the same fields (the subject through an <c>IHttpLoggingInterceptor</c>), but
+/// writes each request as a block of <c>Name: value</c> lines under its own category, not as this one line
+/// (<c>GET /tasks answered 200 in 1.2 ms (subject …)</c>) that operators and the logging tests search for.
+/// </remarks>
 internal sealed partial class RequestLoggingMiddleware(RequestDelegate next, ILogger<RequestLoggingMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)

@@ -13,7 +13,7 @@ public sealed class PreciseDispatcherTests : IDisposable
 
         // Handed over in reverse, so that each new one is the earliest and the dispatcher has to re-plan.
         var due = Enumerable.Range(0, 200).Select(i => start.AddMilliseconds(i * 3)).Reverse().ToList();
-        var runs = due.Select(d => _dispatcher.RunAtAsync(d, () => Task.FromResult((Due: d, StartedAt: DateTimeOffset.UtcNow)))).ToList();
+        var runs = due.Select(d => _dispatcher.RunAtAsync(d, () => (Due: d, StartedAt: DateTimeOffset.UtcNow))).ToList();
 
         var results = await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30));
 
@@ -25,7 +25,7 @@ public sealed class PreciseDispatcherTests : IDisposable
     [Fact]
     public async Task RunAtAsync_PastDueTime_RunsAtOnceAndCountsItLate()
     {
-        var result = await _dispatcher.RunAtAsync(DateTimeOffset.UtcNow.AddSeconds(-1), () => Task.FromResult(42));
+        var result = await _dispatcher.RunAtAsync(DateTimeOffset.UtcNow.AddSeconds(-1), () => 42);
 
         Assert.Equal(42, result);
         Assert.Equal(1, _dispatcher.LateHandOvers);
@@ -48,7 +48,7 @@ public sealed class PreciseDispatcherTests : IDisposable
         var pending = _dispatcher.RunAtAsync(DateTimeOffset.UtcNow.AddMinutes(10), () =>
         {
             started = true;
-            return Task.FromResult("ran");
+            return "ran";
         });
 
         _dispatcher.Dispose();

@@ -1,5 +1,5 @@
 using TaskOrchestrator.Grains.Tests.Tasks;
-using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 using static TaskOrchestrator.Grains.Tests.Orchestrations.TestOrchestrations;
@@ -44,7 +44,7 @@ public sealed class OrchestrationGrainTests(TaskClusterFixture fixture)
         // Each step's call is a real task, listed with its orchestration.
         var stepTask = await fixture.Cluster.Client.GetGrain<ITaskGrain>(done.Steps[1].TaskId!.Value).GetAsync();
         Assert.Equal(done.Id, stepTask!.OrchestrationId);
-        var listed = await fixture.OrchestrationIndex.ListAsync(new OrchestrationQuery(TestTasks.Owner, OrchestrationStatus.Completed, 1000, null));
+        var listed = await fixture.OrchestrationIndex.ListAsync(new ListingQuery<OrchestrationStatus>(TestTasks.Owner, OrchestrationStatus.Completed, 1000, null));
         Assert.Contains(listed.Items, o => o.Id == done.Id && o.StepCount == 2);
     }
 

@@ -4,6 +4,7 @@ using Orleans.TestingHost;
 using TaskOrchestrator.Grains.Tests.Tasks;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -56,7 +57,7 @@ public sealed class OwnerQuotaSlowListingTests : IAsyncLifetime
 
         public void Open() => _open.TrySetResult();
 
-        public async Task<TaskPage> ListAsync(TaskQuery query, CancellationToken cancellationToken = default)
+        public async Task<ListingPage<TaskSnapshot>> ListAsync(ListingQuery<ScheduledTaskStatus> query, CancellationToken cancellationToken = default)
         {
             await _open.Task.WaitAsync(cancellationToken);
             return await inner.ListAsync(query, cancellationToken);

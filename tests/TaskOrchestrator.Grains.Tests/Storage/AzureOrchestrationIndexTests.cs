@@ -36,11 +36,11 @@ public sealed class AzureOrchestrationIndexTests : IClassFixture<AzuriteFixture>
             written.Add(summary);
         }
 
-        var gina = await _index.ListAsync(new OrchestrationQuery("gina", null, 100, null));
-        var ginaScheduled = await _index.ListAsync(new OrchestrationQuery("gina", OrchestrationStatus.Scheduled, 100, null));
-        var failed = await _index.ListAsync(new OrchestrationQuery(null, OrchestrationStatus.Failed, 3, null));
-        var failedRest = await _index.ListAsync(new OrchestrationQuery(null, OrchestrationStatus.Failed, 100, failed.Next));
-        var everything = await _index.ListAsync(new OrchestrationQuery(null, null, 100, null));
+        var gina = await _index.ListAsync(new ListingQuery<OrchestrationStatus>("gina", null, 100, null));
+        var ginaScheduled = await _index.ListAsync(new ListingQuery<OrchestrationStatus>("gina", OrchestrationStatus.Scheduled, 100, null));
+        var failed = await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, OrchestrationStatus.Failed, 3, null));
+        var failedRest = await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, OrchestrationStatus.Failed, 100, failed.Next));
+        var everything = await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, null, 100, null));
 
         Assert.Equal(Newest(written.Where(s => s.Owner == "gina")), gina.Items.Select(s => s.Id));
         Assert.Equal(Newest(written.Where(s => s.Owner == "gina" && s.Status == OrchestrationStatus.Scheduled)), ginaScheduled.Items.Select(s => s.Id));
@@ -57,14 +57,14 @@ public sealed class AzureOrchestrationIndexTests : IClassFixture<AzuriteFixture>
         await _index.UpsertAsync(scheduled with { Status = OrchestrationStatus.Running }, StatusSet.Of((int)OrchestrationStatus.Scheduled));
         await _index.UpsertAsync(scheduled with { Status = OrchestrationStatus.Completed }, StatusSet.Of((int)OrchestrationStatus.Running));
 
-        Assert.Equal(OrchestrationStatus.Completed, Assert.Single((await _index.ListAsync(new OrchestrationQuery("ivy", null, 10, null))).Items).Status);
+        Assert.Equal(OrchestrationStatus.Completed, Assert.Single((await _index.ListAsync(new ListingQuery<OrchestrationStatus>("ivy", null, 10, null))).Items).Status);
         foreach (var status in new[] { OrchestrationStatus.Scheduled, OrchestrationStatus.Running })
         {
-            Assert.Empty((await _index.ListAsync(new OrchestrationQuery("ivy", status, 10, null))).Items);
-            Assert.Empty((await _index.ListAsync(new OrchestrationQuery(null, status, 10, null))).Items);
+            Assert.Empty((await _index.ListAsync(new ListingQuery<OrchestrationStatus>("ivy", status, 10, null))).Items);
+            Assert.Empty((await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, status, 10, null))).Items);
         }
 
-        Assert.Single((await _index.ListAsync(new OrchestrationQuery(null, OrchestrationStatus.Completed, 10, null))).Items);
+        Assert.Single((await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, OrchestrationStatus.Completed, 10, null))).Items);
     }
 
     [Fact]
@@ -79,13 +79,13 @@ public sealed class AzureOrchestrationIndexTests : IClassFixture<AzuriteFixture>
             ["Status"] = old.Status.ToString(),
             ["Summary"] = System.Text.Json.JsonSerializer.Serialize(old, AzureOrchestrationIndex.Json),
         });
-        Assert.Empty((await _index.ListAsync(new OrchestrationQuery("jack", null, 10, null))).Items);
+        Assert.Empty((await _index.ListAsync(new ListingQuery<OrchestrationStatus>("jack", null, 10, null))).Items);
 
         Assert.Equal(1, await _index.MigrateListingsAsync(CancellationToken.None));
         Assert.Equal(0, await _index.MigrateListingsAsync(CancellationToken.None));
 
-        Assert.Equal(old, Assert.Single((await _index.ListAsync(new OrchestrationQuery("jack", OrchestrationStatus.Running, 10, null))).Items));
-        Assert.Equal(old, Assert.Single((await _index.ListAsync(new OrchestrationQuery(null, null, 10, null))).Items));
+        Assert.Equal(old, Assert.Single((await _index.ListAsync(new ListingQuery<OrchestrationStatus>("jack", OrchestrationStatus.Running, 10, null))).Items));
+        Assert.Equal(old, Assert.Single((await _index.ListAsync(new ListingQuery<OrchestrationStatus>(null, null, 10, null))).Items));
     }
 
     private static OrchestrationSummary Summary(DateTimeOffset createdAt, string owner, OrchestrationStatus status) =>

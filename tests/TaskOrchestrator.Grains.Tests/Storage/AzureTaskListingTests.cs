@@ -2,7 +2,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Orleans;
 using TaskOrchestrator.Hosting;
-using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -50,10 +50,10 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
             State(Epoch.AddMinutes(-10), owner: "small", status: ScheduledTaskStatus.Completed),
         ]);
 
-        var (all, allCalls) = await ListCountingAsync(new TaskQuery("small", null, 2, null));
-        var (rest, restCalls) = await ListCountingAsync(new TaskQuery("small", null, 2, all.Next));
-        var (completed, completedCalls) = await ListCountingAsync(new TaskQuery("small", ScheduledTaskStatus.Completed, 10, null));
-        var (failed, failedCalls) = await ListCountingAsync(new TaskQuery(null, ScheduledTaskStatus.Failed, 10, null));
+        var (all, allCalls) = await ListCountingAsync(new ListingQuery<ScheduledTaskStatus>("small", null, 2, null));
+        var (rest, restCalls) = await ListCountingAsync(new ListingQuery<ScheduledTaskStatus>("small", null, 2, all.Next));
+        var (completed, completedCalls) = await ListCountingAsync(new ListingQuery<ScheduledTaskStatus>("small", ScheduledTaskStatus.Completed, 10, null));
+        var (failed, failedCalls) = await ListCountingAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Failed, 10, null));
 
         Assert.Equal([small[2], small[1]], all.Items.Select(t => t.Id));
         Assert.Equal([small[0]], rest.Items.Select(t => t.Id));
@@ -76,12 +76,12 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
             await _store.WriteStateAsync(StateName, GrainIdOf(id), holder);
         }
 
-        Assert.Equal(ScheduledTaskStatus.Completed, Assert.Single((await _store.ListAsync(new TaskQuery("carol", null, 10, null))).Items).Status);
+        Assert.Equal(ScheduledTaskStatus.Completed, Assert.Single((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("carol", null, 10, null))).Items).Status);
         foreach (var status in Enum.GetValues<ScheduledTaskStatus>())
         {
             var expected = status == ScheduledTaskStatus.Completed ? 1 : 0;
-            Assert.Equal(expected, (await _store.ListAsync(new TaskQuery("carol", status, 10, null))).Items.Count);
-            Assert.Equal(expected, (await _store.ListAsync(new TaskQuery(null, status, 10, null))).Items.Count);
+            Assert.Equal(expected, (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("carol", status, 10, null))).Items.Count);
+            Assert.Equal(expected, (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, status, 10, null))).Items.Count);
         }
 
         Assert.Equal(1, await CountRowsAsync(IndexTable, "s_Completed_"));
@@ -110,14 +110,14 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
         var stored = Empty();
         await _store.ReadStateAsync(StateName, GrainIdOf(id), stored);
         Assert.Equal(ScheduledTaskStatus.Cancelled, stored.State!.Status);
-        Assert.Equal(ScheduledTaskStatus.Scheduled, Assert.Single((await _store.ListAsync(new TaskQuery("dave", null, 10, null))).Items).Status);
+        Assert.Equal(ScheduledTaskStatus.Scheduled, Assert.Single((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("dave", null, 10, null))).Items).Status);
 
         await _store.WriteStateAsync(StateName, GrainIdOf(id), stored);
 
-        Assert.Empty((await _store.ListAsync(new TaskQuery("dave", ScheduledTaskStatus.Scheduled, 10, null))).Items);
-        Assert.Empty((await _store.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Scheduled, 10, null))).Items);
-        Assert.Equal(ScheduledTaskStatus.Cancelled, Assert.Single((await _store.ListAsync(new TaskQuery("dave", null, 10, null))).Items).Status);
-        Assert.Equal(id, Assert.Single((await _store.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Cancelled, 10, null))).Items).Id);
+        Assert.Empty((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("dave", ScheduledTaskStatus.Scheduled, 10, null))).Items);
+        Assert.Empty((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Scheduled, 10, null))).Items);
+        Assert.Equal(ScheduledTaskStatus.Cancelled, Assert.Single((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("dave", null, 10, null))).Items).Status);
+        Assert.Equal(id, Assert.Single((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Cancelled, 10, null))).Items).Id);
     }
 
     [Fact]
@@ -136,13 +136,13 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
             await WriteLegacyRowAsync(ids[i], old[i]);
         }
 
-        Assert.Empty((await _store.ListAsync(new TaskQuery("erin", null, 10, null))).Items);
+        Assert.Empty((await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("erin", null, 10, null))).Items);
 
         Assert.Equal(3, await _store.MigrateListingsAsync(CancellationToken.None));
         Assert.Equal(0, await _store.MigrateListingsAsync(CancellationToken.None));
 
-        Assert.Equal([ids[1], ids[0]], (await _store.ListAsync(new TaskQuery("erin", null, 10, null))).Items.Select(t => t.Id));
-        Assert.Equal([ids[2], ids[0]], (await _store.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Scheduled, 10, null))).Items.Select(t => t.Id));
+        Assert.Equal([ids[1], ids[0]], (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("erin", null, 10, null))).Items.Select(t => t.Id));
+        Assert.Equal([ids[2], ids[0]], (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Scheduled, 10, null))).Items.Select(t => t.Id));
 
         // A task stored before listing rows existed keeps no record of them: its first write removes every other status's rows.
         var holder = Empty();
@@ -150,8 +150,8 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
         holder.State!.Status = ScheduledTaskStatus.Completed;
         await _store.WriteStateAsync(StateName, GrainIdOf(ids[0]), holder);
 
-        Assert.Equal([ids[2]], (await _store.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Scheduled, 10, null))).Items.Select(t => t.Id));
-        Assert.Equal([ids[0]], (await _store.ListAsync(new TaskQuery("erin", ScheduledTaskStatus.Completed, 10, null))).Items.Select(t => t.Id));
+        Assert.Equal([ids[2]], (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Scheduled, 10, null))).Items.Select(t => t.Id));
+        Assert.Equal([ids[0]], (await _store.ListAsync(new ListingQuery<ScheduledTaskStatus>("erin", ScheduledTaskStatus.Completed, 10, null))).Items.Select(t => t.Id));
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyn
             return id;
         }));
 
-    private async Task<(TaskPage Page, long Calls)> ListCountingAsync(TaskQuery query)
+    private async Task<(ListingPage<TaskSnapshot> Page, long Calls)> ListCountingAsync(ListingQuery<ScheduledTaskStatus> query)
     {
         long Reads() => StorageCallCounter.Instance.Snapshot().Where(c => c.Key.StartsWith("GET ", StringComparison.Ordinal) && c.Key.Contains(_table, StringComparison.Ordinal)).Sum(c => c.Value);
         var before = Reads();

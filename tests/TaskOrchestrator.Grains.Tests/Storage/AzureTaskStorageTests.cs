@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using Xunit.Abstractions;
@@ -55,7 +56,7 @@ public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixtur
         Assert.Equal(written.ETag, read.ETag);
         Assert.Equal(body.Length, read.State!.Definition!.Body!.Length);
         AssertSameTask(state, read.State);
-        Assert.Equal(state.ToSnapshot(id), Assert.Single((await Index.ListAsync(new TaskQuery(null, null, 10, null))).Items));
+        Assert.Equal(state.ToSnapshot(id), Assert.Single((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 10, null))).Items));
     }
 
     [Fact]
@@ -85,7 +86,7 @@ public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixtur
         var (id, _) = await WriteNewAsync(state);
 
         AssertSameTask(state, (await ReadAsync(id)).State);
-        Assert.Equal(state.ToSnapshot(id), Assert.Single((await Index.ListAsync(new TaskQuery(null, null, 10, null))).Items));
+        Assert.Equal(state.ToSnapshot(id), Assert.Single((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 10, null))).Items));
     }
 
     [Fact]
@@ -147,10 +148,10 @@ public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixtur
             AssertSameTask(states[i], reads[i].State);
         }
 
-        var listed = await ListAllAsync(Index, new TaskQuery(null, null, 100, null), count => Assert.InRange(count, 1, 100));
+        var listed = await ListAllAsync(Index, new ListingQuery<ScheduledTaskStatus>(null, null, 100, null), count => Assert.InRange(count, 1, 100));
         Assert.Equal(ids.Append(warmUpId).Order(), listed.Select(t => t.Id).Order());
         Assert.Equal(listed.OrderByDescending(t => t.CreatedAt).Select(t => t.Id), listed.Select(t => t.Id));
-        Assert.Equal(250, (await ListAllAsync(Index, new TaskQuery("bob", null, 1000, null), _ => { })).Count);
+        Assert.Equal(250, (await ListAllAsync(Index, new ListingQuery<ScheduledTaskStatus>("bob", null, 1000, null), _ => { })).Count);
 
         // The ETags the batches handed back must be the rows' real ones: every task can be written again with its own.
         foreach (var holder in holders)
@@ -159,7 +160,7 @@ public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixtur
         }
 
         await Task.WhenAll(ids.Select((id, i) => Storage.WriteStateAsync(StateName, GrainIdOf(id), holders[i])));
-        Assert.Equal(500, (await ListAllAsync(Index, new TaskQuery(null, ScheduledTaskStatus.Completed, 1000, null), _ => { })).Count);
+        Assert.Equal(500, (await ListAllAsync(Index, new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Completed, 1000, null), _ => { })).Count);
     }
 
     [Fact]

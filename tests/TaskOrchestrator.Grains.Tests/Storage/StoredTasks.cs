@@ -3,6 +3,7 @@ using Orleans;
 using Orleans.Runtime;
 using Orleans.Serialization;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -42,8 +43,8 @@ internal static class StoredTasks
     /// <summary>An empty holder to read a task into.</summary>
     public static GrainState<TaskGrainState> Empty() => new();
 
-    /// <summary>Follows <see cref="TaskPage.Next"/> from <paramref name="first"/> to the end; checks each page's size and cursor.</summary>
-    public static async Task<List<TaskSnapshot>> ListAllAsync(ITaskIndex index, TaskQuery first, Action<int> checkPageSize)
+    /// <summary>Follows <see cref="ListingPage{TItem}.Next"/> from <paramref name="first"/> to the end; checks each page's size and cursor.</summary>
+    public static async Task<List<TaskSnapshot>> ListAllAsync(ITaskIndex index, ListingQuery<ScheduledTaskStatus> first, Action<int> checkPageSize)
     {
         var seen = new List<TaskSnapshot>();
         var query = first;

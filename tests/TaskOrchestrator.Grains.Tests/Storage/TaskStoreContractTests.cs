@@ -1,6 +1,7 @@
 using Orleans;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Tasks;
 using static TaskOrchestrator.Grains.Tests.Storage.StoredTasks;
 
@@ -25,7 +26,7 @@ public abstract class TaskStoreContractTests
     public async Task WriteStateAsync_ThenReadIntoFreshHolder_ReturnsTheSameState()
     {
         var state = State(Epoch, owner: "bob", status: ScheduledTaskStatus.Completed, body: """{"n":1}""");
-        state.Attempts = 2;
+        state.AttemptsStarted = 2;
         state.StartedAt = Epoch.AddMinutes(5);
         state.FinishedAt = Epoch.AddMinutes(6);
         state.Response = new TaskResponse(200, "ok €", null);
@@ -134,7 +135,7 @@ public abstract class TaskStoreContractTests
         Assert.False(holder.RecordExists);
         Assert.Null(holder.ETag);
         Assert.False((await ReadAsync(id)).RecordExists);
-        Assert.Equal(keptId, Assert.Single((await Index.ListAsync(new TaskQuery(null, null, 10, null))).Items).Id);
+        Assert.Equal(keptId, Assert.Single((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 10, null))).Items).Id);
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public abstract class TaskStoreContractTests
             await WriteNewAsync(State(createdAt));
         }
 
-        var page = await Index.ListAsync(new TaskQuery(null, null, 100, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 100, null));
 
         Assert.Equal(createdAts.OrderDescending(), page.Items.Select(t => t.CreatedAt));
         Assert.Null(page.Next);
@@ -168,15 +169,15 @@ public abstract class TaskStoreContractTests
     {
         var (id, holder) = await WriteNewAsync(State(Epoch));
         holder.State!.Status = ScheduledTaskStatus.Completed;
-        holder.State.Attempts = 1;
+        holder.State.AttemptsStarted = 1;
         holder.State.Response = new TaskResponse(204, null, null);
         await Storage.WriteStateAsync(StateName, GrainIdOf(id), holder);
 
-        var row = Assert.Single((await Index.ListAsync(new TaskQuery(null, null, 100, null))).Items);
+        var row = Assert.Single((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 100, null))).Items);
 
         Assert.Equal(holder.State.ToSnapshot(id), row);
-        Assert.Empty((await Index.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Scheduled, 100, null))).Items);
-        Assert.Equal(id, Assert.Single((await Index.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Completed, 100, null))).Items).Id);
+        Assert.Empty((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Scheduled, 100, null))).Items);
+        Assert.Equal(id, Assert.Single((await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Completed, 100, null))).Items).Id);
     }
 
     [Fact]
@@ -184,7 +185,7 @@ public abstract class TaskStoreContractTests
     {
         await WriteAllAsync(Enumerable.Range(0, 9).Select(i => State(Epoch.AddSeconds(i), owner: i % 3 == 0 ? "bob" : "alice")));
 
-        var page = await Index.ListAsync(new TaskQuery("bob", null, 100, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>("bob", null, 100, null));
 
         Assert.Equal([Epoch.AddSeconds(6), Epoch.AddSeconds(3), Epoch], page.Items.Select(t => t.CreatedAt));
         Assert.All(page.Items, t => Assert.Equal("bob", t.Owner));
@@ -197,7 +198,7 @@ public abstract class TaskStoreContractTests
         var statuses = Enum.GetValues<ScheduledTaskStatus>();
         await WriteAllAsync(Enumerable.Range(0, 15).Select(i => State(Epoch.AddSeconds(i), status: statuses[i % statuses.Length])));
 
-        var page = await Index.ListAsync(new TaskQuery(null, ScheduledTaskStatus.Failed, 100, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, ScheduledTaskStatus.Failed, 100, null));
 
         Assert.Equal(3, page.Items.Count);
         Assert.All(page.Items, t => Assert.Equal(ScheduledTaskStatus.Failed, t.Status));
@@ -213,7 +214,7 @@ public abstract class TaskStoreContractTests
             State(Epoch.AddSeconds(2), "bob", ScheduledTaskStatus.Scheduled),
         ]);
 
-        var page = await Index.ListAsync(new TaskQuery("bob", ScheduledTaskStatus.Completed, 100, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>("bob", ScheduledTaskStatus.Completed, 100, null));
 
         Assert.Equal(ids[1], Assert.Single(page.Items).Id);
     }
@@ -228,7 +229,7 @@ public abstract class TaskStoreContractTests
         // Some share a millisecond and some an hour's partition: the id must break ties, and pages cross partitions.
         var ids = await WriteAllAsync(Enumerable.Range(0, 23).Select(i => State(Epoch.AddMinutes(i / 3 * 25))));
 
-        var seen = await ListAllAsync(Index, new TaskQuery(null, null, limit, null), count => Assert.InRange(count, 1, limit));
+        var seen = await ListAllAsync(Index, new ListingQuery<ScheduledTaskStatus>(null, null, limit, null), count => Assert.InRange(count, 1, limit));
 
         Assert.Equal(ids.Order(), seen.Select(t => t.Id).Order());
         Assert.Equal(seen.OrderByDescending(t => t.CreatedAt).Select(t => t.Id), seen.Select(t => t.Id));
@@ -240,7 +241,7 @@ public abstract class TaskStoreContractTests
         var states = Enumerable.Range(0, 20).Select(i => State(Epoch.AddMinutes(i * 10), owner: i % 2 == 0 ? "alice" : "bob")).ToList();
         var ids = await WriteAllAsync(states);
 
-        var seen = await ListAllAsync(Index, new TaskQuery("bob", null, 3, null), count => Assert.InRange(count, 1, 3));
+        var seen = await ListAllAsync(Index, new ListingQuery<ScheduledTaskStatus>("bob", null, 3, null), count => Assert.InRange(count, 1, 3));
 
         Assert.Equal(
             ids.Zip(states).Where(p => p.Second.Definition!.Owner == "bob").OrderByDescending(p => p.Second.Definition!.CreatedAt).Select(p => p.First),
@@ -252,7 +253,7 @@ public abstract class TaskStoreContractTests
     {
         await WriteAllAsync(Enumerable.Range(0, 4).Select(i => State(Epoch.AddSeconds(i))));
 
-        var page = await Index.ListAsync(new TaskQuery(null, null, 4, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 4, null));
 
         Assert.Equal(4, page.Items.Count);
         Assert.Null(page.Next);
@@ -261,7 +262,7 @@ public abstract class TaskStoreContractTests
     [Fact]
     public async Task ListAsync_EmptyStore_ReturnsEmptyPage()
     {
-        var page = await Index.ListAsync(new TaskQuery(null, null, 10, null));
+        var page = await Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(null, null, 10, null));
 
         Assert.Empty(page.Items);
         Assert.Null(page.Next);
@@ -297,7 +298,7 @@ public abstract class TaskStoreContractTests
         Assert.Equal(expected.Definition.Headers, actual.Definition.Headers);
         Assert.Equal(expected.Status, actual.Status);
         Assert.Equal(expected.DueAt, actual.DueAt);
-        Assert.Equal(expected.Attempts, actual.Attempts);
+        Assert.Equal(expected.AttemptsStarted, actual.AttemptsStarted);
         Assert.Equal(expected.StartedAt, actual.StartedAt);
         Assert.Equal(expected.FinishedAt, actual.FinishedAt);
         Assert.Equal(expected.Response, actual.Response);

@@ -32,7 +32,7 @@ public sealed class TaskGrainCommandTests(TaskClusterFixture fixture)
         Assert.Empty(Target.CallsTo(url));
         var after = await grain.GetAsync();
         Assert.Equal(ScheduledTaskStatus.Cancelled, after!.Status);
-        Assert.Equal(0, after.Attempts);
+        Assert.Equal(0, after.AttemptsStarted);
         Assert.Null(after.StartedAt);
         Assert.Null(after.Response);
     }
@@ -106,7 +106,7 @@ public sealed class TaskGrainCommandTests(TaskClusterFixture fixture)
         Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
         Assert.Equal(newDueAt, final.DueAt);
         Assert.True(final.StartedAt >= newDueAt, "The attempt started before the new due time.");
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
         Assert.Single(Target.CallsTo(url));
     }
 
@@ -126,7 +126,7 @@ public sealed class TaskGrainCommandTests(TaskClusterFixture fixture)
         Assert.InRange(call.ArrivedAt, requestedAt, requestedAt + Late);
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Orleans;
 using TaskOrchestrator.Indexing;
+using TaskOrchestrator.Listing;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Testing;
 using static TaskOrchestrator.Grains.Tests.Tasks.TestTasks;
@@ -40,7 +41,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
 
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
         Assert.Equal(200, final.Response!.StatusCode);
         Assert.Equal("ok", final.Response.Body);
         Assert.Null(final.Response.Error);
@@ -53,7 +54,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         await Target.WaitForCallsAsync(sentinelUrl, 1, Wait);
         Assert.Single(Target.CallsTo(url));
 
-        var indexed = Assert.Single((await fixture.Index.ListAsync(new TaskQuery(owner, null, 10, null))).Items);
+        var indexed = Assert.Single((await fixture.Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(owner, null, 10, null))).Items);
         Assert.Equal(final, indexed);
     }
 
@@ -72,7 +73,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
             var call = Assert.Single(await Target.WaitForCallsAsync(url, 1, Wait));
             var final = await grain.WaitUntilFinalAsync();
             Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
-            Assert.Equal(1, final.Attempts);
+            Assert.Equal(1, final.AttemptsStarted);
             Assert.True(
                 call.ArrivedAt >= final.DueAt,
                 $"The task due in {delayMs} ms was called {(final.DueAt - call.ArrivedAt).TotalMilliseconds:0.###} ms early.");
@@ -96,7 +97,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         Assert.Equal(500, final.Response!.StatusCode);
         Assert.Equal("status 500", final.Response.Body);
         Assert.Null(final.Response.Error);
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
         Assert.Single(Target.CallsTo(url));
     }
 
@@ -114,7 +115,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         Assert.Null(final.Response!.StatusCode);
         Assert.Null(final.Response.Body);
         Assert.False(string.IsNullOrWhiteSpace(final.Response.Error));
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
         Assert.True(final.StartedAt >= dueAt, "The attempt started before the due time.");
     }
 
@@ -133,7 +134,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         Assert.InRange(call.ArrivedAt, dueAt, dueAt + fixture.Scheduling.ReminderGrace + Late);
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
-        Assert.Equal(1, final.Attempts);
+        Assert.Equal(1, final.AttemptsStarted);
     }
 
     [Fact]
@@ -146,13 +147,13 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         Assert.Equal(ScheduledTaskStatus.Scheduled, scheduled.Task!.Status);
         var waiting = await grain.GetAsync();
         Assert.Equal(ScheduledTaskStatus.Scheduled, waiting!.Status);
-        Assert.Equal(0, waiting.Attempts);
+        Assert.Equal(0, waiting.AttemptsStarted);
         Assert.Null(waiting.StartedAt);
 
         var call = Assert.Single(await Target.WaitForCallsAsync(url, 1, Wait));
         var running = await grain.GetAsync();
         Assert.Equal(ScheduledTaskStatus.Running, running!.Status);
-        Assert.Equal(1, running.Attempts);
+        Assert.Equal(1, running.AttemptsStarted);
         Assert.InRange(running.StartedAt!.Value, running.DueAt, call.ArrivedAt);
         Assert.Null(running.FinishedAt);
         Assert.Null(running.Response);
@@ -188,7 +189,7 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
         // This call outlasts the delay, so Running is stored while it is still in flight.
         var recorded = await Poll.UntilAsync(() => StoredAsync(owner), t => t.Status == ScheduledTaskStatus.Running, TimeSpan.FromSeconds(5), "the row to say Running");
         Assert.Null(recorded.FinishedAt);
-        Assert.Equal(1, recorded.Attempts);
+        Assert.Equal(1, recorded.AttemptsStarted);
         Assert.Equal(call.ArrivedAt, recorded.StartedAt!.Value, TimeSpan.FromSeconds(1));
 
         var final = await grain.WaitUntilFinalAsync();
@@ -215,5 +216,5 @@ public sealed class TaskGrainDeliveryTests(TaskClusterFixture fixture)
     }
 
     private async Task<TaskSnapshot> StoredAsync(string owner) =>
-        Assert.Single((await fixture.Index.ListAsync(new TaskQuery(owner, null, 10, null))).Items);
+        Assert.Single((await fixture.Index.ListAsync(new ListingQuery<ScheduledTaskStatus>(owner, null, 10, null))).Items);
 }

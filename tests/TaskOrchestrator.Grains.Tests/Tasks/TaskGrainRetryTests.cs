@@ -20,7 +20,7 @@ public sealed class TaskGrainRetryTests(TaskClusterFixture fixture)
 
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Completed, final.Status);
-        Assert.Equal(3, final.Attempts);
+        Assert.Equal(3, final.AttemptsStarted);
         Assert.Null(final.NextAttemptAt);
         Assert.Equal([500, 500, 200], final.History!.Select(a => a.StatusCode));
         Assert.Equal([1, 2, 3], final.History!.Select(a => a.Number));
@@ -45,7 +45,7 @@ public sealed class TaskGrainRetryTests(TaskClusterFixture fixture)
 
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Failed, final.Status);
-        Assert.Equal(3, final.Attempts);
+        Assert.Equal(3, final.AttemptsStarted);
         Assert.Equal([503, 503, 503], final.History!.Select(a => a.StatusCode));
         Assert.Equal(503, final.Response!.StatusCode);
         Assert.Equal(3, Target.CallsTo(url).Count);
@@ -99,12 +99,12 @@ public sealed class TaskGrainRetryTests(TaskClusterFixture fixture)
         await grain.ScheduleAsync(Post(url, In(50)) with { Delivery = policy });
 
         // Meanwhile the grain answers at once: a slow target never makes a grain call wait.
-        var during = await grain.WaitUntilAsync(s => s.Attempts == 1 && s.Status == ScheduledTaskStatus.Running, "the first attempt to start");
+        var during = await grain.WaitUntilAsync(s => s.AttemptsStarted == 1 && s.Status == ScheduledTaskStatus.Running, "the first attempt to start");
         Assert.Equal(ScheduledTaskStatus.Running, during.Status);
 
         var final = await grain.WaitUntilFinalAsync();
         Assert.Equal(ScheduledTaskStatus.Failed, final.Status);
-        Assert.Equal(2, final.Attempts);
+        Assert.Equal(2, final.AttemptsStarted);
         Assert.All(final.History!, a =>
         {
             Assert.Null(a.StatusCode);

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Orchestrations.Lifecycle;
@@ -51,7 +52,7 @@ public sealed class ConditionCheckLifecycle(TimeProvider time)
         var request = State.Request ?? throw new InvalidOperationException("The check has not started.");
         var id = State.AttemptTaskId ?? throw new InvalidOperationException("The check has no attempt in progress.");
         return new TaskDefinition(
-            request.Owner, request.Check.Url, request.Check.Method, null, null, IdTime.CreatedAt(id), State.AttemptDueAt,
+            request.Owner, request.Check.Url, request.Check.Method, null, null, TaskIdMinter.CreatedAt(id), State.AttemptDueAt,
             request.OrchestrationId, check, request.Check.Delivery);
     }
 

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Orchestrations.Lifecycle;
@@ -49,12 +50,12 @@ public sealed class OrchestrationCursor(TimeProvider time)
     {
         var call = Definition.Steps[State.CurrentIndex];
         return new TaskDefinition(
-            Definition.Owner, call.Url, call.Method, call.Headers, call.Body, IdTime.CreatedAt(Current.TaskId), Current.TaskDueAt, id, observer, call.Delivery);
+            Definition.Owner, call.Url, call.Method, call.Headers, call.Body, TaskIdMinter.CreatedAt(Current.TaskId), Current.TaskDueAt, id, observer, call.Delivery);
     }
 
     /// <summary>The current step's fallback task (POST, no body).</summary>
     public TaskDefinition FallbackTask(Guid id, GrainId observer) => new(
-        Definition.Owner, Definition.FallbackFor(State.CurrentIndex)!, "POST", null, null, IdTime.CreatedAt(Current.FallbackTaskId!.Value),
+        Definition.Owner, Definition.FallbackFor(State.CurrentIndex)!, "POST", null, null, TaskIdMinter.CreatedAt(Current.FallbackTaskId!.Value),
         Current.FallbackDueAt!.Value, id, observer, Definition.Delivery);
 
     /// <summary>What the current step's condition check is asked to do.</summary>
@@ -304,13 +305,13 @@ public sealed class OrchestrationCursor(TimeProvider time)
     }
 
     /// <summary>
-    /// The orchestration as it stands, for <paramref name="id"/>; <paramref name="seen"/> gives the last status this
+    /// The orchestration as it stands, for <paramref name="id"/>; <paramref name="lastSeenStatus"/> gives the last status this
     /// activation saw of a task whose final status is not recorded, and <paramref name="liveAttempts"/> the current
     /// check's attempts read just now.
     /// </summary>
-    public OrchestrationSnapshot Snapshot(Guid id, Func<Guid?, ScheduledTaskStatus?> seen, IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null)
+    public OrchestrationSnapshot Snapshot(Guid id, Func<Guid?, ScheduledTaskStatus?> lastSeenStatus, IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null)
     {
-        ArgumentNullException.ThrowIfNull(seen);
+        ArgumentNullException.ThrowIfNull(lastSeenStatus);
         var definition = Definition;
         var steps = new OrchestrationStepSnapshot[definition.Steps.Count];
         for (var i = 0; i < steps.Length; i++)
@@ -318,11 +319,11 @@ public sealed class OrchestrationCursor(TimeProvider time)
             var call = definition.Steps[i];
             var step = i < State.Steps.Count ? State.Steps[i] : null;
             var status = step is null || (i == 0 && State.Status == OrchestrationStatus.Scheduled) ? OrchestrationStepStatus.Pending : step.Status;
-            var taskStatus = step is null ? null : step.TaskStatus ?? seen(step.TaskId);
+            var taskStatus = step is null ? null : step.TaskStatus ?? lastSeenStatus(step.TaskId);
             var attempts = i == State.CurrentIndex && liveAttempts is not null ? liveAttempts : (IReadOnlyList<ConditionCheckAttempt>?)step?.CheckAttempts ?? [];
             steps[i] = new OrchestrationStepSnapshot(
                 i, call.Url, call.Method, status, step?.TaskId, taskStatus, definition.CheckFor(i), [.. attempts],
-                definition.FallbackFor(i), step?.FallbackTaskId, step?.FallbackStatus ?? seen(step?.FallbackTaskId));
+                definition.FallbackFor(i), step?.FallbackTaskId, step?.FallbackStatus ?? lastSeenStatus(step?.FallbackTaskId));
         }
 
         return new OrchestrationSnapshot(

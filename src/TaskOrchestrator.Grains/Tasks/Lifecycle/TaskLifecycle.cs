@@ -49,7 +49,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
     /// <summary>
     /// What the timer works towards: the due time, the next retry, or now for an attempt a silo's death interrupted.
     /// </summary>
-    public DateTimeOffset FireAt => State.Status == ScheduledTaskStatus.Scheduled ? State.DueAt : State.NextAttemptAt ?? Now;
+    public DateTimeOffset NextCallAt => State.Status == ScheduledTaskStatus.Scheduled ? State.DueAt : State.NextAttemptAt ?? Now;
 
     private DateTimeOffset Now => time.GetUtcNow();
 
@@ -75,7 +75,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
             return TaskDecision.ArmTimer(TimeSpan.Zero);
         }
 
-        return State.Status.IsFinal() || FireAt - Now > options.ActivationWindow ? TaskDecision.Nothing : ArmForFireAt();
+        return State.Status.IsFinal() || NextCallAt - Now > options.ActivationWindow ? TaskDecision.Nothing : ArmForNextCall();
     }
 
     /// <summary>
@@ -167,14 +167,14 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
             return TaskDecision.Nothing;
         }
 
-        return FireAt - Now > options.DispatchLead + TimerSlack ? ArmForFireAt() : StartAttempt();
+        return NextCallAt - Now > options.DispatchLead + TimerSlack ? ArmForNextCall() : StartAttempt();
     }
 
     /// <summary>The attempt's call started (the dispatcher's instant): the task is in flight.</summary>
     public void CallStarted(DateTimeOffset startedAt)
     {
         _attempt = AttemptStage.InFlight;
-        if (State.Attempts == 1)
+        if (State.AttemptsStarted == 1)
         {
             State.StartedAt = startedAt;
         }
@@ -235,12 +235,12 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
             return TaskDecision.Nothing;
         }
 
-        return Phase == TaskPhase.Interrupted ? TaskDecision.ArmTimer(TimeSpan.Zero) : ArmForFireAt();
+        return Phase == TaskPhase.Interrupted ? TaskDecision.ArmTimer(TimeSpan.Zero) : ArmForNextCall();
     }
 
     /// <summary>After a change, what the timer should do: armed when the task is near, otherwise the activation may go.</summary>
     public TaskDecision Plan() =>
-        !State.Status.IsFinal() && FireAt - Now <= options.ActivationWindow ? ArmForFireAt() : TaskDecision.Release;
+        !State.Status.IsFinal() && NextCallAt - Now <= options.ActivationWindow ? ArmForNextCall() : TaskDecision.Release;
 
     /// <summary>
     /// Storage refused the record for its size: it is made smaller (see <see cref="TaskGrainState.Compact"/>) so it can
@@ -249,7 +249,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
     public void Compact() => State.Compact(Now);
 
     /// <summary>When the reminder first ticks for what this task waits for (see <see cref="TaskSchedulingOptions.FirstReminderTick"/>).</summary>
-    public TimeSpan FirstReminderTick() => options.FirstReminderTick(FireAt - Now);
+    public TimeSpan FirstReminderTick() => options.FirstReminderTick(NextCallAt - Now);
 
     /// <summary>How long to wait before the next attempt, or null when <paramref name="response"/> ends the task.</summary>
     private TimeSpan? RetryDelay(TaskResponse response, double random)
@@ -265,11 +265,11 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
 
     private TaskDecision StartAttempt()
     {
-        var dueAt = FireAt;
+        var dueAt = NextCallAt;
         _attempt = AttemptStage.Dispatching;
         State.Status = ScheduledTaskStatus.Running;
         State.NextAttemptAt = null;
-        var number = ++State.Attempts;
+        var number = ++State.AttemptsStarted;
 
         // The dispatcher never starts the call before the due time; the exact start replaces this once known.
         var estimate = dueAt > Now ? dueAt : Now;
@@ -279,12 +279,12 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
     }
 
     /// <summary>
-    /// The timer armed <see cref="TaskSchedulingOptions.DispatchLead"/> before <see cref="FireAt"/>, in whole
+    /// The timer armed <see cref="TaskSchedulingOptions.DispatchLead"/> before <see cref="NextCallAt"/>, in whole
     /// milliseconds and never negative (a due time between -1 and -2 ms would be read as infinite: never).
     /// </summary>
-    private TaskDecision ArmForFireAt()
+    private TaskDecision ArmForNextCall()
     {
-        var remaining = FireAt - options.DispatchLead - Now;
+        var remaining = NextCallAt - options.DispatchLead - Now;
         return TaskDecision.ArmTimer(remaining <= TimeSpan.Zero ? TimeSpan.Zero : TimeSpan.FromMilliseconds(Math.Floor(remaining.TotalMilliseconds)));
     }
 

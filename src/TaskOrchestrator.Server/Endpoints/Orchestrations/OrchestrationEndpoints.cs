@@ -12,18 +12,23 @@ using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
 using TaskOrchestrator.Server.Errors;
-using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.Limits;
 using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
+using OrchestrationLookup = TaskOrchestrator.Server.Endpoints.ResourceLookup<TaskOrchestrator.Orchestrations.IOrchestrationGrain, TaskOrchestrator.Orchestrations.OrchestrationSnapshot>;
+
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
 /// <summary>The <c>/orchestrations</c> routes: owner-scoped like tasks (another subject's orchestration is 404; admins see all).</summary>
 public static class OrchestrationEndpoints
 {
+    /// <summary>Orchestrations, as the routes find them (<see cref="ResourceLookup{TGrain, TSnapshot}"/>).</summary>
+    public static readonly ResourceKind<IOrchestrationGrain, OrchestrationSnapshot> Resource =
+        new("orchestration", "an", "/orchestrations", grain => grain.GetAsync(), orchestration => orchestration.Owner);
+
     /// <summary>Maps every orchestration route under <c>/orchestrations</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapOrchestrationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -67,21 +72,20 @@ public static class OrchestrationEndpoints
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: true, defaults.Policy, out var parts);
+        var input = NormalizedOrchestrationRequest.From(request);
+        var errors = OrchestrationRequestValidator.ValidateCreate(input, defaults.Policy.Retry);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The orchestration is not valid");
         }
 
-        var definition = new OrchestrationDefinition(
-            user.Subject(), createdAt, createdAt.AddMilliseconds(parts.InitialDelayMs ?? 0), parts.Steps!, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery ?? defaults.Policy);
+        var definition = input.Request.ToDefinition(user.Subject(), createdAt, defaults.Policy);
         if (TooMuchWork(definition, limits.Value) is { } tooMuch)
         {
             return tooMuch;
         }
 
-        var targets = TargetUrlGuard.TargetsOf(request, parts, (parts.Delivery ?? defaults.Policy).Authentication);
-        if (TargetUrlGuard.Check(targets, network, aws, user) is { } blocked)
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(definition, input.DefaultCheck.Url), network, aws, user) is { } blocked)
         {
             return blocked;
         }
@@ -93,6 +97,7 @@ public static class OrchestrationEndpoints
         }
 
         // Orchestration ids are minted like task ids: version-7 GUIDs (the listing's keys come from their time), tagged.
+        // The key is claimed for the request as the caller sent it, older names and all.
         var claim = await IdempotentCreation.ClaimAsync(grains, "orchestrations", user.Subject(), idempotencyKey, request, ids.Mint(createdAt));
         if (claim.Problem is { } refused)
         {
@@ -108,7 +113,7 @@ public static class OrchestrationEndpoints
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
             reservation.Keep();
-            return UnknownOutcome.Problem(context, "orchestration", id, $"/orchestrations/{id}");
+            return UnknownOutcome.Problem(context, Resource.Noun, id, Resource.PathOf(id));
         }
 
         if (result.Outcome == TaskCommandOutcome.Ok)
@@ -122,54 +127,46 @@ public static class OrchestrationEndpoints
         }
 
         return result.Outcome == TaskCommandOutcome.Ok
-            ? TypedResults.Created($"/orchestrations/{id}", OrchestrationResource.From(result.Orchestration!))
-            : ProblemFor(id, result);
+            ? TypedResults.Created(Resource.PathOf(id), OrchestrationResource.From(result.Orchestration!))
+            : RouteProblems.Conflict(result.Reason);
     }
 
-    private static async Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
+    private static Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
-        ClaimsPrincipal user,
         IOrchestrationIndex index,
         [Description("Only orchestrations with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
-    {
-        var (listing, problem) = ListingRequest<OrchestrationStatus>.Parse(status, limit, after);
-        if (listing is null)
-        {
-            return problem!;
-        }
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
+        ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From);
 
-        var page = await index.ListAsync(new OrchestrationQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
-        listing.LinkNextPage(context, "/orchestrations", page.Next);
-        return TypedResults.Ok(page.Items.Select(OrchestrationSummaryResource.From).ToArray());
-    }
-
-    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (orchestration, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (orchestration, problem) = await orchestrations.FindAsync(id, user, cancellationToken);
         return orchestration is null ? problem! : TypedResults.Ok(OrchestrationResource.From(orchestration));
     }
 
-    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrchestrationStatusResource>, ProblemHttpResult>> GetStatusAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (o, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (o, problem) = await orchestrations.FindAsync(id, user, cancellationToken);
         return o is null ? problem! : TypedResults.Ok(new OrchestrationStatusResource(o.Id, o.Status, o.FailureReason, o.CurrentStep));
     }
 
-    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelOrchestrationResponse>, ProblemHttpResult>> CancelAsync(
+        string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
     {
-        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (orchestrationId, problem) = await orchestrations.KnownIdAsync(id, cancellationToken);
         if (orchestrationId is not { } found)
         {
             return problem!;
         }
 
         // One call: the grain checks the owner (another owner's orchestration is reported as missing).
-        var result = await grains.GetGrain<IOrchestrationGrain>(found).CancelAsync(user.OwnerScope());
+        var result = await orchestrations.Grain(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(found, result);
+            return ProblemFor(orchestrations, found, result);
         }
 
         var cancelled = result.Orchestration!;
@@ -177,79 +174,40 @@ public static class OrchestrationEndpoints
     }
 
     private static async Task<Results<Ok<OrchestrationResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, OrchestrationRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, DeliveryDefaults defaults, TargetAddressPolicy network,
+        string id, OrchestrationRequest request, ClaimsPrincipal user, OrchestrationLookup orchestrations, DeliveryDefaults defaults, TargetAddressPolicy network,
         AwsHostAllowlist aws, IOptions<OrchestrationLimitOptions> limits, CancellationToken cancellationToken)
     {
-        var (orchestrationId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (orchestrationId, problem) = await orchestrations.KnownIdAsync(id, cancellationToken);
         if (orchestrationId is not { } found)
         {
             return problem!;
         }
 
-        var errors = OrchestrationRequestValidator.Validate(request, requireTasks: false, defaults.Policy, out var parts);
-        if (errors.Count == 0 && parts is (null, null, null, null, null))
-        {
-            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
-        }
+        var input = NormalizedOrchestrationRequest.From(request);
+        var errors = OrchestrationRequestValidator.ValidateChange(input, defaults.Policy.Retry);
+        var change = errors.Count > 0 ? null : input.Request.ToChange(defaults.Policy, limits.Value.MaxCalls);
 
         // Fallbacks use the orchestration's delivery settings: when the change leaves them as stored, the call-time check
         // (before each call is signed) is what stands between a fallback URL and AWS SigV4.
-        var refused = errors.Count > 0 ? null : TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, parts, parts.Delivery?.Authentication), network, aws, user);
-        if (errors.Count > 0 || refused is not null)
+        var refused = change is null ? null : TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(change, input.DefaultCheck.Url), network, aws, user);
+        if (change is null || refused is not null)
         {
             // Only the owner hears what is wrong with its change: anyone else's is a 404, as a valid one is.
-            var (orchestration, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            var (orchestration, notFound) = await orchestrations.FindAsync(found, user);
             return orchestration is null ? notFound!
                 : refused is not null ? refused
                 : TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
         // The grain checks the owner, counts the delay from the creation, and checks the work limit against the
-        // definition it holds (so that two changes at once cannot together exceed it). A change of the start time alone
-        // leaves the work as it was, and is not refused for an orchestration created under a higher limit.
-        var changesWork = parts.Steps is not null || parts.ConditionCheck is not null || parts.FallbackUrl is not null || parts.Delivery is not null;
-        var change = new OrchestrationChange(
-            null, parts.Steps, parts.ConditionCheck, parts.FallbackUrl, parts.Delivery, MaxCalls: changesWork ? limits.Value.MaxCalls : null,
-            InitialDelay: parts.InitialDelayMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
-        var result = await grains.GetGrain<IOrchestrationGrain>(found).ModifyAsync(change, user.OwnerScope());
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(found, result);
+        // definition it holds (so that two changes at once cannot together exceed it).
+        var result = await orchestrations.Grain(found).ModifyAsync(change, user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(orchestrations, found, result);
     }
 
-    /// <summary>The id in a route, when an orchestration may exist under it; otherwise the 400 or 404 to answer.</summary>
-    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var orchestrationId))
-        {
-            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
-        }
-
-        return await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken) ? (orchestrationId, null) : (null, NotFound(orchestrationId));
-    }
-
-    /// <summary>The caller's orchestration with this id; another owner's is reported as missing, never as forbidden.</summary>
-    private static async Task<(OrchestrationSnapshot? Orchestration, ProblemHttpResult? Problem)> FindAsync(
-        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var orchestrationId))
-        {
-            return (null, BadRequest($"'{id}' is not an orchestration id (a GUID)."));
-        }
-
-        if (!await known.MayBeOrchestrationAsync(orchestrationId, cancellationToken))
-        {
-            return (null, NotFound(orchestrationId));
-        }
-
-        var orchestration = await grains.GetGrain<IOrchestrationGrain>(orchestrationId).GetAsync();
-        return orchestration is not null && user.CanSee(orchestration.Owner) ? (orchestration, null) : (null, NotFound(orchestrationId));
-    }
-
-    private static ProblemHttpResult ProblemFor(Guid id, OrchestrationCommandResult result) => result.Outcome switch
-    {
-        TaskCommandOutcome.NotFound => NotFound(id),
-        TaskCommandOutcome.Invalid => TooMuchWork(result.Reason),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
-    };
+    // A change that would make too much work is refused by the grain (against the definition it holds) as Invalid.
+    private static ProblemHttpResult ProblemFor(OrchestrationLookup orchestrations, Guid id, OrchestrationCommandResult result) =>
+        result.Outcome == TaskCommandOutcome.Invalid ? TooMuchWork(result.Reason) : orchestrations.Refused(id, result.Outcome, result.Reason);
 
     /// <summary>422 when <paramref name="definition"/> could make more calls than the limit allows; null when it is within it.</summary>
     private static ProblemHttpResult? TooMuchWork(OrchestrationDefinition definition, OrchestrationLimitOptions limits)
@@ -260,10 +218,4 @@ public static class OrchestrationEndpoints
 
     private static ProblemHttpResult TooMuchWork(string? detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Too much work for one orchestration", detail: detail);
-
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Orchestration not found", detail: $"No orchestration '{id}' exists.");
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

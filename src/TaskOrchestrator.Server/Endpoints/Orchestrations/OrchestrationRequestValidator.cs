@@ -1,11 +1,13 @@
 using System.Globalization;
-using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 
-/// <summary>Checks orchestration requests and turns them into grain contracts; every problem is named by its field's JSON path.</summary>
+/// <summary>
+/// Checks orchestration requests (in their one shape, <see cref="NormalizedOrchestrationRequest"/>); every problem is
+/// named by its field's JSON path. <see cref="OrchestrationRequestMapping"/> maps valid ones.
+/// </summary>
 internal static class OrchestrationRequestValidator
 {
     /// <summary>Most steps an orchestration may have.</summary>
@@ -16,43 +18,57 @@ internal static class OrchestrationRequestValidator
 
     private static readonly long MaxDelayMs = (long)TaskRequestValidator.MaxHorizon.TotalMilliseconds;
 
-    /// <summary>The parts of a valid request; a part the request did not give is null.</summary>
-    public sealed record Parts(
-        long? InitialDelayMs, IReadOnlyList<OrchestrationStepDefinition>? Steps, ConditionCheckDefinition? ConditionCheck, string? FallbackUrl, DeliveryPolicy? Delivery);
+    /// <summary>Checks a <c>POST /orchestrations</c>; retry policies are checked merged over <paramref name="defaultRetry"/> (the configured one).</summary>
+    public static Dictionary<string, string[]> ValidateCreate(NormalizedOrchestrationRequest input, RetryPolicy defaultRetry) =>
+        Validate(input, defaultRetry, tasksRequired: true);
 
-    /// <summary>
-    /// Checks <paramref name="request"/>; delivery settings not given fall back to the orchestration's, then to
-    /// <paramref name="defaults"/> (the configured ones).
-    /// </summary>
-    public static Dictionary<string, string[]> Validate(OrchestrationRequest request, bool requireTasks, DeliveryPolicy defaults, out Parts parts)
+    /// <summary>Checks a <c>PATCH /orchestrations/{id}</c>: every field is optional, but one at least must be given.</summary>
+    public static Dictionary<string, string[]> ValidateChange(NormalizedOrchestrationRequest input, RetryPolicy defaultRetry)
     {
-        var errors = new Dictionary<string, string[]>();
-        DeliveryPolicy? delivery = null;
-        if (request.Retry is not null || request.TimeoutInMs is not null || request.Authentication is not null)
+        var errors = Validate(input, defaultRetry, tasksRequired: false);
+        var request = input.Request;
+        if (errors.Count == 0 && request is
+            { InitialDelayInMs: null, Tasks: null, ConditionCheck: null, FallbackTaskUrl: null, Retry: null, TimeoutInMs: null, Authentication: null })
         {
-            delivery = DeliveryRequestValidator.Validate(request.Retry, request.TimeoutInMs, request.Authentication, defaults, "", errors);
+            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
         }
 
-        var inherited = delivery ?? defaults;
-        var delay = request.InitialDelayInMs;
-        if (delay is < 0 || delay > MaxDelayMs)
+        return errors;
+    }
+
+    private static Dictionary<string, string[]> Validate(NormalizedOrchestrationRequest input, RetryPolicy defaultRetry, bool tasksRequired)
+    {
+        var request = input.Request;
+        var errors = new Dictionary<string, string[]>();
+        DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
+
+        // Steps and checks inherit the orchestration's retry policy as it is given, valid or not.
+        var inheritedRetry = request.Retry?.ToPolicy(defaultRetry) ?? defaultRetry;
+        if (request.InitialDelayInMs is < 0 || request.InitialDelayInMs > MaxDelayMs)
         {
             errors["initialDelayInMS"] = [$"initialDelayInMS must be from 0 to {MaxDelayMs} (366 days)."];
         }
 
-        var steps = ValidateSteps(request.Tasks, requireTasks, inherited, errors);
-        var check = ValidateDefaultCheck(request, inherited, errors);
+        ValidateSteps(request.Tasks, tasksRequired, inheritedRetry, errors);
+        foreach (var (older, current) in input.NamedTwice)
+        {
+            errors[older] = [$"Give {current} or {older} (its older name), not both."];
+        }
+
+        if (request.ConditionCheck is { } check)
+        {
+            ValidateCheck(check, input.DefaultCheck, inheritedRetry, errors);
+        }
+
         if (request.FallbackTaskUrl is not null)
         {
             TaskRequestValidator.ValidateUrl(request.FallbackTaskUrl, errors, "fallbackTaskURL");
         }
 
-        parts = new Parts(delay, steps, check, request.FallbackTaskUrl, delivery);
         return errors;
     }
 
-    private static List<OrchestrationStepDefinition>? ValidateSteps(
-        List<OrchestrationTaskRequest?>? tasks, bool required, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
+    private static void ValidateSteps(List<OrchestrationTaskRequest?>? tasks, bool required, RetryPolicy inheritedRetry, Dictionary<string, string[]> errors)
     {
         if (tasks is null)
         {
@@ -61,16 +77,15 @@ internal static class OrchestrationRequestValidator
                 errors["tasks"] = [$"tasks is required: a list of 1 to {MaxTasks} steps."];
             }
 
-            return null;
+            return;
         }
 
         if (tasks.Count is 0 or > MaxTasks)
         {
             errors["tasks"] = [$"tasks must have 1 to {MaxTasks} entries; it has {tasks.Count}."];
-            return null;
+            return;
         }
 
-        var steps = new List<OrchestrationStepDefinition>(tasks.Count);
         for (var i = 0; i < tasks.Count; i++)
         {
             var path = string.Create(CultureInfo.InvariantCulture, $"tasks[{i}]");
@@ -81,120 +96,43 @@ internal static class OrchestrationRequestValidator
             }
 
             TaskRequestValidator.ValidateUrl(task.TaskUrl, errors, $"{path}.taskURL");
-            var method = ValidateMethod(task.Method, "POST", $"{path}.method", errors);
+            TaskRequestValidator.ValidateMethod(task.Method, errors, $"{path}.method");
             if (task.Headers is { } headers)
             {
                 TaskRequestValidator.ValidateHeaders(headers, errors, $"{path}.headers");
             }
 
-            var delivery = DeliveryRequestValidator.Validate(task.Retry, task.TimeoutInMs, task.Authentication, inherited, $"{path}.", errors);
-            var check = task.ConditionCheck is { } c ? ValidateCheck(c, CheckFields.Under($"{path}.conditionCheck"), inherited, errors) : null;
+            DeliveryRequestValidator.Validate(task, inheritedRetry, $"{path}.", errors);
+            if (task.ConditionCheck is { } check)
+            {
+                ValidateCheck(check, ConditionCheckFields.Under($"{path}.conditionCheck"), inheritedRetry, errors);
+            }
+
             if (task.FallbackTaskUrl is not null)
             {
                 TaskRequestValidator.ValidateUrl(task.FallbackTaskUrl, errors, $"{path}.fallbackTaskURL");
             }
-
-            steps.Add(new OrchestrationStepDefinition(task.TaskUrl ?? "", method, task.Headers, task.Body, check, task.FallbackTaskUrl, delivery));
         }
-
-        return steps;
     }
 
-    /// <summary>The orchestration-wide check, from <c>conditionCheck</c> and/or the older top-level names (never both for one setting).</summary>
-    private static ConditionCheckDefinition? ValidateDefaultCheck(OrchestrationRequest request, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
+    private static void ValidateCheck(ConditionCheckRequestBody check, ConditionCheckFields fields, RetryPolicy inheritedRetry, Dictionary<string, string[]> errors)
     {
-        var given = request.ConditionCheck;
-        var old = (Url: request.ConditionCheckTaskUrl, Delay: request.TimeDelayForConditionCheck, Retries: request.ConditionCheckRetries, RetryDelay: request.TimeDelayBetweenRetries);
-        if (given is null && old is (null, null, null, null))
-        {
-            return null;
-        }
-
-        Both("conditionCheckTaskURL", old.Url, "conditionCheck.taskURL", given?.TaskUrl, errors);
-        Both("timeDelayForConditionCheck", old.Delay, "conditionCheck.delayInMS", given?.DelayInMs, errors);
-        Both("conditionCheckRetries", old.Retries, "conditionCheck.retries", given?.Retries, errors);
-        Both("timeDelayBetweenRetries", old.RetryDelay, "conditionCheck.retryDelayInMS", given?.RetryDelayInMs, errors);
-        var merged = (given ?? new ConditionCheckRequestBody()) with
-        {
-            TaskUrl = given?.TaskUrl ?? old.Url,
-            DelayInMs = given?.DelayInMs ?? old.Delay,
-            Retries = given?.Retries ?? old.Retries,
-            RetryDelayInMs = given?.RetryDelayInMs ?? old.RetryDelay,
-        };
-        // Problems are named by the field the caller used for each setting.
-        // (With no conditionCheck object at all, a missing setting is named by its older name too.)
-        string Name(bool usedOld, string oldName, string name) => usedOld || given is null ? oldName : $"conditionCheck.{name}";
-        var names = new CheckFields(
-            Name(given?.TaskUrl is null && old.Url is not null, "conditionCheckTaskURL", "taskURL"),
-            "conditionCheck.method",
-            Name(given?.DelayInMs is null && old.Delay is not null, "timeDelayForConditionCheck", "delayInMS"),
-            Name(given?.Retries is null && old.Retries is not null, "conditionCheckRetries", "retries"),
-            Name(given?.RetryDelayInMs is null && old.RetryDelay is not null, "timeDelayBetweenRetries", "retryDelayInMS"));
-        return ValidateCheck(merged, names, inherited, errors);
-    }
-
-    private static ConditionCheckDefinition ValidateCheck(ConditionCheckRequestBody check, CheckFields fields, DeliveryPolicy inherited, Dictionary<string, string[]> errors)
-    {
-        var prefix = fields.Url[..^"taskURL".Length];
-        if (!prefix.EndsWith('.'))
-        {
-            // Only the older top-level names were used: the delivery fields of a check live under conditionCheck.
-            prefix = "conditionCheck.";
-        }
-
-        var delivery = DeliveryRequestValidator.Validate(check.Retry, check.TimeoutInMs, check.Authentication, inherited, prefix, errors);
+        DeliveryRequestValidator.Validate(check, inheritedRetry, fields.DeliveryPrefix, errors);
         TaskRequestValidator.ValidateUrl(check.TaskUrl, errors, fields.Url);
-        var method = ValidateMethod(check.Method, "GET", fields.Method, errors);
-        var delay = ValidateDelay(check.DelayInMs, 0, fields.Delay, errors);
-        var retryDelay = ValidateDelay(check.RetryDelayInMs, 1000, fields.RetryDelay, errors);
-        var retries = check.Retries ?? 0;
-        if (retries is < 0 or > MaxRetries)
+        TaskRequestValidator.ValidateMethod(check.Method, errors, fields.Method);
+        ValidateDelay(check.DelayInMs, fields.Delay, errors);
+        ValidateDelay(check.RetryDelayInMs, fields.RetryDelay, errors);
+        if (check.Retries is < 0 or > MaxRetries)
         {
             errors[fields.Retries] = [$"{fields.Retries} must be from 0 to {MaxRetries}."];
         }
-
-        return new ConditionCheckDefinition(check.TaskUrl ?? "", method, delay, retries, retryDelay, delivery);
     }
 
-    private static TimeSpan ValidateDelay(long? value, long defaultMs, string field, Dictionary<string, string[]> errors)
+    private static void ValidateDelay(long? ms, string field, Dictionary<string, string[]> errors)
     {
-        var ms = value ?? defaultMs;
-        if (ms < 0 || ms > MaxDelayMs)
+        if (ms is < 0 || ms > MaxDelayMs)
         {
             errors[field] = [$"{field} must be from 0 to {MaxDelayMs} (366 days)."];
-            return TimeSpan.Zero;
         }
-
-        return TimeSpan.FromMilliseconds(ms);
-    }
-
-    private static string ValidateMethod(string? method, string defaultMethod, string field, Dictionary<string, string[]> errors)
-    {
-        if (method is null)
-        {
-            return defaultMethod;
-        }
-
-        if (!TaskRequestValidator.Methods.Contains(method.ToUpperInvariant()))
-        {
-            errors[field] = [$"'{method}' is not supported; use one of {string.Join(", ", TaskRequestValidator.Methods)}."];
-        }
-
-        return method.ToUpperInvariant();
-    }
-
-    private static void Both<T>(string oldName, T? oldValue, string newName, T? newValue, Dictionary<string, string[]> errors)
-    {
-        if (oldValue is not null && newValue is not null)
-        {
-            errors[oldName] = [$"Give {newName} or {oldName} (its older name), not both."];
-        }
-    }
-
-    /// <summary>The JSON paths a check's settings are reported under.</summary>
-    private sealed record CheckFields(string Url, string Method, string Delay, string Retries, string RetryDelay)
-    {
-        public static CheckFields Under(string path) =>
-            new($"{path}.taskURL", $"{path}.method", $"{path}.delayInMS", $"{path}.retries", $"{path}.retryDelayInMS");
     }
 }

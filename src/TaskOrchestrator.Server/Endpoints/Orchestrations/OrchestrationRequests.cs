@@ -8,7 +8,7 @@ namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 /// a field given replaces the current one. The four top-level <c>conditionCheck…</c>/<c>timeDelay…</c> names are the
 /// older spelling of the <c>conditionCheck</c> fields: either may be used for a setting, never both.
 /// </summary>
-public sealed record OrchestrationRequest
+public sealed record OrchestrationRequest : IDeliveryFields
 {
     /// <summary>Milliseconds until the first step (from now; for PATCH, from the orchestration's creation). Default 0.</summary>
     [JsonPropertyName("initialDelayInMS")]
@@ -55,7 +55,7 @@ public sealed record OrchestrationRequest
 }
 
 /// <summary>One step of an orchestration request.</summary>
-public sealed record OrchestrationTaskRequest
+public sealed record OrchestrationTaskRequest : IDeliveryFields
 {
     /// <summary>Absolute http or https URL to call.</summary>
     [JsonPropertyName("taskURL")]
@@ -89,7 +89,7 @@ public sealed record OrchestrationTaskRequest
 }
 
 /// <summary>A condition check: passes on a 2xx answer whose body is not the JSON literal <c>false</c>.</summary>
-public sealed record ConditionCheckRequestBody
+public sealed record ConditionCheckRequestBody : IDeliveryFields
 {
     /// <summary>Absolute http or https URL to call.</summary>
     [JsonPropertyName("taskURL")]

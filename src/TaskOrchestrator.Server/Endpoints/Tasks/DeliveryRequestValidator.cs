@@ -3,7 +3,7 @@ using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
-/// <summary>Checks the delivery fields of a task, step or check and merges them over the configured defaults.</summary>
+/// <summary>Checks the delivery fields of a task, step or check (<see cref="IDeliveryFields"/>); every problem is named by its field's JSON path.</summary>
 internal static class DeliveryRequestValidator
 {
     /// <summary>The longest attempt timeout a task may ask for (a Lambda's longest run).</summary>
@@ -12,61 +12,32 @@ internal static class DeliveryRequestValidator
     /// <summary>The shortest attempt timeout a task may ask for.</summary>
     public static readonly TimeSpan MinTimeout = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>The values <c>authentication</c> accepts.</summary>
-    public static readonly string[] Authentications = ["none", "awsSigV4"];
-
     private static readonly long MaxDelayMs = (long)RetryOptions.MaxDelayLimit.TotalMilliseconds;
 
     /// <summary>
-    /// The policy the fields ask for over <paramref name="defaults"/>; problems are named under <paramref name="prefix"/>
-    /// (e.g. <c>tasks[0].</c>, or empty for a task).
+    /// Adds the problems of <paramref name="fields"/> to <paramref name="errors"/>, named under <paramref name="prefix"/>
+    /// (e.g. <c>tasks[0].</c>, or empty for a task). A retry policy is checked as it results once merged over
+    /// <paramref name="inheritedRetry"/>.
     /// </summary>
-    public static DeliveryPolicy Validate(
-        RetryRequest? retry, long? timeoutInMs, string? authentication, DeliveryPolicy defaults, string prefix, Dictionary<string, string[]> errors)
+    public static void Validate(IDeliveryFields fields, RetryPolicy inheritedRetry, string prefix, Dictionary<string, string[]> errors)
     {
-        var policy = defaults.Retry;
-        if (retry is not null)
+        if (fields.Retry is { } retry)
         {
-            policy = ValidateRetry(retry, policy, $"{prefix}retry", errors);
+            ValidateRetry(retry, inheritedRetry, $"{prefix}retry", errors);
         }
 
-        var timeout = defaults.Timeout;
-        if (timeoutInMs is { } ms)
+        if (fields.TimeoutInMs is { } ms && (ms < MinTimeout.TotalMilliseconds || ms > MaxTimeout.TotalMilliseconds))
         {
-            if (ms < MinTimeout.TotalMilliseconds || ms > MaxTimeout.TotalMilliseconds)
-            {
-                errors[$"{prefix}timeoutInMS"] = [$"timeoutInMS must be from {MinTimeout.TotalMilliseconds:0} to {MaxTimeout.TotalMilliseconds:0} (15 minutes)."];
-            }
-            else
-            {
-                timeout = TimeSpan.FromMilliseconds(ms);
-            }
+            errors[$"{prefix}timeoutInMS"] = [$"timeoutInMS must be from {MinTimeout.TotalMilliseconds:0} to {MaxTimeout.TotalMilliseconds:0} (15 minutes)."];
         }
 
-        var auth = defaults.Authentication;
-        if (authentication is not null)
+        if (fields.Authentication is { } authentication && !AuthenticationNames.TryParse(authentication, out _))
         {
-            if (string.Equals(authentication, "none", StringComparison.OrdinalIgnoreCase))
-            {
-                auth = TargetAuthentication.None;
-            }
-            else if (string.Equals(authentication, "awsSigV4", StringComparison.OrdinalIgnoreCase))
-            {
-                auth = TargetAuthentication.AwsSigV4;
-            }
-            else
-            {
-                errors[$"{prefix}authentication"] = [$"'{authentication}' is not supported; use one of {string.Join(", ", Authentications)}."];
-            }
+            errors[$"{prefix}authentication"] = [$"'{authentication}' is not supported; use one of {string.Join(", ", AuthenticationNames.All)}."];
         }
-
-        return new DeliveryPolicy(policy, timeout, auth);
     }
 
-    /// <summary>The API's name of an authentication.</summary>
-    public static string NameOf(TargetAuthentication authentication) => authentication == TargetAuthentication.AwsSigV4 ? "awsSigV4" : "none";
-
-    private static RetryPolicy ValidateRetry(RetryRequest retry, RetryPolicy defaults, string path, Dictionary<string, string[]> errors)
+    private static void ValidateRetry(RetryRequest retry, RetryPolicy inherited, string path, Dictionary<string, string[]> errors)
     {
         var problems = new List<string>();
         if (retry.MaxAttempts is < 1 or > RetryOptions.MaxAttemptsLimit)
@@ -106,14 +77,8 @@ internal static class DeliveryRequestValidator
             }
         }
 
-        var policy = new RetryPolicy(
-            retry.MaxAttempts ?? defaults.MaxAttempts,
-            retry.InitialDelayInMs is { } initial ? TimeSpan.FromMilliseconds(initial) : defaults.InitialDelay,
-            retry.BackoffCoefficient ?? defaults.BackoffCoefficient,
-            retry.MaxDelayInMs is { } max ? TimeSpan.FromMilliseconds(max) : defaults.MaxDelay,
-            retry.Jitter ?? defaults.Jitter,
-            retry.RetryOn is { } on ? [.. on.Distinct(StringComparer.OrdinalIgnoreCase)] : defaults.RetryOn);
-        if (problems.Count == 0 && policy.MaxDelay < policy.InitialDelay)
+        // Only once every field is within its bounds: the merged policy is then one a task may hold.
+        if (problems.Count == 0 && retry.ToPolicy(inherited) is var policy && policy.MaxDelay < policy.InitialDelay)
         {
             problems.Add($"maxDelayInMS ({policy.MaxDelay.TotalMilliseconds:0}) must not be less than initialDelayInMS ({policy.InitialDelay.TotalMilliseconds:0}).");
         }
@@ -122,7 +87,5 @@ internal static class DeliveryRequestValidator
         {
             errors[path] = [.. problems];
         }
-
-        return policy;
     }
 }

@@ -4,7 +4,7 @@ using TaskOrchestrator.Tasks;
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
 /// <summary>The body of <c>POST /tasks</c>.</summary>
-public sealed record CreateTaskRequest
+public sealed record CreateTaskRequest : IDeliveryFields
 {
     /// <summary>Absolute http or https URL to call.</summary>
     [JsonPropertyName("taskURL")]
@@ -91,8 +91,11 @@ public sealed record TaskResource(
     // Tasks stored before delivery policies existed made one attempt with the configured timeout.
     private static readonly RetryResource SingleAttempt = new(1, 0, 1, 0, 0, []);
 
-    /// <summary>Maps a grain snapshot to the API's shape.</summary>
-    public static TaskResource From(TaskSnapshot task) => new(
+    /// <summary>
+    /// Maps a grain snapshot to the API's shape; a task stored without a delivery policy shows
+    /// <paramref name="attemptTimeout"/>, the configured timeout its attempts are made with.
+    /// </summary>
+    public static TaskResource From(TaskSnapshot task, TimeSpan attemptTimeout) => new(
         task.Id,
         task.Url,
         task.Method,
@@ -107,8 +110,8 @@ public sealed record TaskResource(
         task.StartedAt is { } started ? Math.Round((started - task.DueAt).TotalMilliseconds, 3) : null,
         task.Response is { } r ? new TaskResponseResource(r.StatusCode, r.Body, r.Error) : null,
         task.Delivery is { } delivery ? RetryResource.From(delivery.Retry) : SingleAttempt,
-        (long)(task.Delivery?.Timeout ?? TimeSpan.FromSeconds(30)).TotalMilliseconds,
-        DeliveryRequestValidator.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
+        (long)(task.Delivery?.Timeout ?? attemptTimeout).TotalMilliseconds,
+        AuthenticationNames.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
         task.OrchestrationId);
 }
 

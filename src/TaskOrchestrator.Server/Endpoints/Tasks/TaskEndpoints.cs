@@ -16,11 +16,16 @@ using TaskOrchestrator.Server.OpenApi;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
+using TaskLookup = TaskOrchestrator.Server.Endpoints.ResourceLookup<TaskOrchestrator.Tasks.ITaskGrain, TaskOrchestrator.Tasks.TaskSnapshot>;
+
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
 /// <summary>The <c>/tasks</c> routes.</summary>
 public static class TaskEndpoints
 {
+    /// <summary>Tasks, as the routes find them (<see cref="ResourceLookup{TGrain, TSnapshot}"/>).</summary>
+    public static readonly ResourceKind<ITaskGrain, TaskSnapshot> Resource = new("task", "a", "/tasks", grain => grain.GetAsync(), task => task.Owner);
+
     /// <summary>Maps every task route under <c>/tasks</c>, each requiring a bearer token with a subject.</summary>
     public static IEndpointRouteBuilder MapTaskEndpoints(this IEndpointRouteBuilder app)
     {
@@ -57,13 +62,14 @@ public static class TaskEndpoints
         [FromHeader(Name = IdempotentCreation.KeyHeader), Description(IdempotentCreation.KeyDescription)] string? idempotencyKey)
     {
         var createdAt = time.GetUtcNow();
-        var errors = TaskRequestValidator.ValidateCreate(request, createdAt, defaults.Policy, out var dueAt, out var delivery);
+        var errors = TaskRequestValidator.ValidateCreate(request, defaults.Policy.Retry, createdAt);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, title: "The task is not valid");
         }
 
-        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(request, delivery), network, aws, user) is { } blocked)
+        var definition = request.ToDefinition(user.Subject(), createdAt, defaults.Policy);
+        if (TargetUrlGuard.Check(TargetUrlGuard.TargetsOf(definition), network, aws, user) is { } blocked)
         {
             return blocked;
         }
@@ -81,8 +87,6 @@ public static class TaskEndpoints
         }
 
         var id = claim.Id;
-        var definition = new TaskDefinition(
-            user.Subject(), request.TaskUrl!, request.Method?.ToUpperInvariant() ?? "POST", request.Headers, request.Body, createdAt, dueAt, Delivery: delivery);
         TaskCommandResult result;
         try
         {
@@ -92,7 +96,7 @@ public static class TaskEndpoints
         {
             // It may exist: its place is kept (the owner's count is corrected at its next recount if it does not).
             reservation.Keep();
-            return UnknownOutcome.Problem(context, "task", id, $"/tasks/{id}");
+            return UnknownOutcome.Problem(context, Resource.Noun, id, Resource.PathOf(id));
         }
 
         if (result.Outcome == TaskCommandOutcome.Ok)
@@ -102,127 +106,82 @@ public static class TaskEndpoints
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
         {
-            return IdempotentCreation.Replayed(TaskResource.From(result.Task!));
+            return IdempotentCreation.Replayed(TaskResource.From(result.Task!, defaults.Policy.Timeout));
         }
 
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(id, result);
+            return RouteProblems.Conflict(result.Reason);
         }
 
-        return TypedResults.Created($"/tasks/{id}", TaskResource.From(result.Task!));
+        return TypedResults.Created(Resource.PathOf(id), TaskResource.From(result.Task!, defaults.Policy.Timeout));
     }
 
-    private static async Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
+    private static Task<Results<Ok<TaskResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
-        ClaimsPrincipal user,
         ITaskIndex index,
+        DeliveryDefaults defaults,
         [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
-    {
-        var (listing, problem) = ListingRequest<ScheduledTaskStatus>.Parse(status, limit, after);
-        if (listing is null)
-        {
-            return problem!;
-        }
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
+        ListingRequest<ScheduledTaskStatus>.PageAsync(index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout));
 
-        var page = await index.ListAsync(new TaskQuery(user.IsAdmin() ? null : user.Subject(), listing.Status, listing.PageSize, listing.After), context.RequestAborted);
-        listing.LinkNextPage(context, "/tasks", page.Next);
-        return TypedResults.Ok(page.Items.Select(TaskResource.From).ToArray());
+    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
+    {
+        var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
+        return task is null ? problem! : TypedResults.Ok(TaskResource.From(task, defaults.Policy.Timeout));
     }
 
-    private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, CancellationToken cancellationToken)
     {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
-        return task is null ? problem! : TypedResults.Ok(TaskResource.From(task));
-    }
-
-    private static async Task<Results<Ok<TaskStatusResource>, ProblemHttpResult>> GetStatusAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
-    {
-        var (task, problem) = await FindAsync(id, user, grains, known, cancellationToken);
+        var (task, problem) = await tasks.FindAsync(id, user, cancellationToken);
         return task is null ? problem! : TypedResults.Ok(new TaskStatusResource(task.Id, task.Status));
     }
 
-    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CancelTaskResponse>, ProblemHttpResult>> CancelAsync(
+        string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
     {
-        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
         {
             return problem!;
         }
 
         // One call: the grain checks the owner (another owner's task is reported as missing).
-        var result = await grains.GetGrain<ITaskGrain>(found).CancelAsync(user.OwnerScope());
+        var result = await tasks.Grain(found).CancelAsync(user.OwnerScope());
         if (result.Outcome != TaskCommandOutcome.Ok)
         {
-            return ProblemFor(found, result);
+            return tasks.Refused(found, result.Outcome, result.Reason);
         }
 
         var cancelled = result.Task!;
-        return TypedResults.Ok(new CancelTaskResponse(true, cancelled.Id, cancelled.Status, TaskResource.From(cancelled)));
+        return TypedResults.Ok(new CancelTaskResponse(true, cancelled.Id, cancelled.Status, TaskResource.From(cancelled, defaults.Policy.Timeout)));
     }
 
     private static async Task<Results<Ok<TaskResource>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateTaskRequest request, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, TimeProvider time, CancellationToken cancellationToken)
+        string id, UpdateTaskRequest request, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (taskId, problem) = await KnownIdAsync(id, known, cancellationToken);
+        var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
         if (taskId is not { } found)
         {
             return problem!;
         }
 
-        var errors = TaskRequestValidator.ValidateUpdate(request, time.GetUtcNow(), out var dueTime);
+        var now = time.GetUtcNow();
+        var errors = TaskRequestValidator.ValidateUpdate(request, now);
         if (errors.Count > 0)
         {
             // Only the owner hears what is wrong with its change: anyone else's invalid change of a task is a 404, as a valid one is.
-            var (task, notFound) = await FindAsync(id, user, grains, known, cancellationToken);
+            var (task, notFound) = await tasks.FindAsync(found, user);
             return task is null ? notFound! : TypedResults.ValidationProblem(errors, title: "The change is not valid");
         }
 
         // One call: the grain checks the owner and counts delayInMS from its creation.
-        var result = await grains.GetGrain<ITaskGrain>(found).RescheduleAsync(dueTime, user.OwnerScope());
-        return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(TaskResource.From(result.Task!)) : ProblemFor(found, result);
+        var result = await tasks.Grain(found).RescheduleAsync(request.ToDueTimeChange(now), user.OwnerScope());
+        return result.Outcome == TaskCommandOutcome.Ok
+            ? TypedResults.Ok(TaskResource.From(result.Task!, defaults.Policy.Timeout))
+            : tasks.Refused(found, result.Outcome, result.Reason);
     }
-
-    /// <summary>The id in a route, when a task may exist under it; otherwise the 400 or 404 to answer.</summary>
-    private static async Task<(Guid? Id, ProblemHttpResult? Problem)> KnownIdAsync(string id, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var taskId))
-        {
-            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
-        }
-
-        return await known.MayBeTaskAsync(taskId, cancellationToken) ? (taskId, null) : (null, NotFound(taskId));
-    }
-
-    /// <summary>The caller's task with this id; another owner's task is reported as missing, never as forbidden.</summary>
-    private static async Task<(TaskSnapshot? Task, ProblemHttpResult? Problem)> FindAsync(
-        string id, ClaimsPrincipal user, IGrainFactory grains, KnownIds known, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var taskId))
-        {
-            return (null, BadRequest($"'{id}' is not a task id (a GUID)."));
-        }
-
-        if (!await known.MayBeTaskAsync(taskId, cancellationToken))
-        {
-            return (null, NotFound(taskId));
-        }
-
-        var task = await grains.GetGrain<ITaskGrain>(taskId).GetAsync();
-        return task is not null && user.CanSee(task.Owner) ? (task, null) : (null, NotFound(taskId));
-    }
-
-    private static ProblemHttpResult ProblemFor(Guid id, TaskCommandResult result) => result.Outcome switch
-    {
-        TaskCommandOutcome.NotFound => NotFound(id),
-        _ => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: result.Reason),
-    };
-
-    private static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Task not found", detail: $"No task '{id}' exists.");
-
-    private static ProblemHttpResult BadRequest(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad request", detail: detail);
 }

@@ -2,12 +2,11 @@ using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
 
-/// <summary>Checks task requests and turns them into due times; every problem is named by the field it concerns.</summary>
+/// <summary>Checks task requests; every problem is named by its field's JSON path. <see cref="TaskRequestMapping"/> maps valid ones.</summary>
 internal static class TaskRequestValidator
 {
+    /// <summary>The farthest ahead a due time may be.</summary>
     public static readonly TimeSpan MaxHorizon = TimeSpan.FromDays(366);
-
-    internal static readonly HashSet<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
     // Headers the HTTP stack owns; letting a task set them would corrupt the request.
     private static readonly HashSet<string> ReservedHeaders = new(StringComparer.OrdinalIgnoreCase)
@@ -18,19 +17,17 @@ internal static class TaskRequestValidator
     private const int MaxUrlLength = 2048;
     private const int MaxHeaders = 64;
 
-    public static Dictionary<string, string[]> ValidateCreate(
-        CreateTaskRequest request, DateTimeOffset now, DeliveryPolicy defaults, out DateTimeOffset dueAt, out DeliveryPolicy delivery)
+    /// <summary>
+    /// Checks a <c>POST /tasks</c> made at <paramref name="now"/>; its retry policy is checked merged over
+    /// <paramref name="defaultRetry"/> (the configured one).
+    /// </summary>
+    public static Dictionary<string, string[]> ValidateCreate(CreateTaskRequest request, RetryPolicy defaultRetry, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        delivery = DeliveryRequestValidator.Validate(request.Retry, request.TimeoutInMs, request.Authentication, defaults, "", errors);
+        DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
         ValidateUrl(request.TaskUrl, errors);
-        dueAt = ValidateDueTime(request.DelayInMs, request.RunAt, now, now, errors);
-
-        if (request.Method is { } method && !Methods.Contains(method.ToUpperInvariant()))
-        {
-            errors["method"] = [$"'{method}' is not supported; use one of {string.Join(", ", Methods)}."];
-        }
-
+        ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
+        ValidateMethod(request.Method, errors);
         if (request.Headers is { } headers)
         {
             ValidateHeaders(headers, errors);
@@ -43,11 +40,10 @@ internal static class TaskRequestValidator
     /// Checks a PATCH: exactly one of <c>delayInMS</c> (counted from the task's creation, which the grain knows) or
     /// <c>runAt</c>, within 366 days.
     /// </summary>
-    public static Dictionary<string, string[]> ValidateUpdate(UpdateTaskRequest request, DateTimeOffset now, out DueTimeChange dueTime)
+    public static Dictionary<string, string[]> ValidateUpdate(UpdateTaskRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        var at = ValidateDueTime(request.DelayInMs, request.RunAt, now, now, errors);
-        dueTime = request.DelayInMs is { } delay && errors.Count == 0 ? new DueTimeChange(null, TimeSpan.FromMilliseconds(delay)) : new DueTimeChange(at);
+        ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
         return errors;
     }
 
@@ -72,47 +68,13 @@ internal static class TaskRequestValidator
         }
     }
 
-    /// <summary>
-    /// Exactly one of a delay (counted from <paramref name="origin"/>) or an instant; the result is never before
-    /// <paramref name="now"/> (a past time means "run now") and at most 366 days ahead.
-    /// </summary>
-    private static DateTimeOffset ValidateDueTime(long? delayInMs, DateTimeOffset? runAt, DateTimeOffset origin, DateTimeOffset now, Dictionary<string, string[]> errors)
+    /// <summary>An HTTP method, when given, that <see cref="CallMethods"/> allows; problems are reported under <paramref name="field"/>.</summary>
+    internal static void ValidateMethod(string? method, Dictionary<string, string[]> errors, string field = "method")
     {
-        DateTimeOffset requested;
-        if (delayInMs is null == runAt is null)
+        if (method is not null && !CallMethods.IsAllowed(method))
         {
-            errors["delayInMS"] = ["Give exactly one of delayInMS or runAt."];
-            return now;
+            errors[field] = [$"'{method}' is not supported; use one of {string.Join(", ", CallMethods.Allowed)}."];
         }
-
-        if (delayInMs is { } delay)
-        {
-            if (delay < 0)
-            {
-                errors["delayInMS"] = ["delayInMS must not be negative."];
-                return now;
-            }
-
-            if (delay > MaxHorizon.TotalMilliseconds)
-            {
-                errors["delayInMS"] = [$"delayInMS may be at most {(long)MaxHorizon.TotalMilliseconds} (366 days)."];
-                return now;
-            }
-
-            requested = origin.AddMilliseconds(delay);
-        }
-        else
-        {
-            requested = runAt!.Value;
-        }
-
-        if (requested > now + MaxHorizon)
-        {
-            errors[delayInMs is null ? "runAt" : "delayInMS"] = ["The due time may be at most 366 days away."];
-            return now;
-        }
-
-        return requested < now ? now : requested.ToUniversalTime();
     }
 
     /// <summary>Request headers a task may send; problems are reported under <paramref name="field"/>.</summary>
@@ -144,6 +106,27 @@ internal static class TaskRequestValidator
         if (problems.Count > 0)
         {
             errors[field] = [.. problems];
+        }
+    }
+
+    /// <summary>Exactly one of a delay (counted from <paramref name="now"/>) or an instant, at most 366 days ahead.</summary>
+    private static void ValidateDueTime(long? delayInMs, DateTimeOffset? runAt, DateTimeOffset now, Dictionary<string, string[]> errors)
+    {
+        if (delayInMs is null == runAt is null)
+        {
+            errors["delayInMS"] = ["Give exactly one of delayInMS or runAt."];
+        }
+        else if (delayInMs is < 0)
+        {
+            errors["delayInMS"] = ["delayInMS must not be negative."];
+        }
+        else if (delayInMs > MaxHorizon.TotalMilliseconds)
+        {
+            errors["delayInMS"] = [$"delayInMS may be at most {(long)MaxHorizon.TotalMilliseconds} (366 days)."];
+        }
+        else if ((delayInMs is { } delay ? now.AddMilliseconds(delay) : runAt!.Value) > now + MaxHorizon)
+        {
+            errors[delayInMs is null ? "runAt" : "delayInMS"] = ["The due time may be at most 366 days away."];
         }
     }
 

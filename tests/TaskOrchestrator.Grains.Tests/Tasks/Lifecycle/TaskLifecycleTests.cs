@@ -95,7 +95,7 @@ public sealed class TaskLifecycleTests
     public void Load_RunningWithNoRetryPending_IsInterruptedAndCallsAgainAtOnce()
     {
         var record = Record(ScheduledTaskStatus.Running);
-        record.Attempts = 1;
+        record.AttemptsStarted = 1;
         record.AddAttempt(new TaskAttempt(1, Start, null, null, null));
 
         var decision = _task.Load(record, stored: true);
@@ -149,7 +149,7 @@ public sealed class TaskLifecycleTests
         Assert.Equal(TaskDecision.Call(1, Start.AddSeconds(1)), decision);
         Assert.Equal(TaskPhase.Dispatching, _task.Phase);
         Assert.Equal(ScheduledTaskStatus.Running, _task.State.Status);
-        Assert.Equal(1, _task.State.Attempts);
+        Assert.Equal(1, _task.State.AttemptsStarted);
         Assert.Equal(Start.AddSeconds(1), Assert.Single(_task.State.History).StartedAt);
     }
 
@@ -223,7 +223,7 @@ public sealed class TaskLifecycleTests
         }
 
         Assert.Equal(TaskDecision.Finish(ScheduledTaskStatus.Failed), _task.CallFinished(new TaskResponse(503, null, null), random: 0));
-        Assert.Equal(3, _task.State.Attempts);
+        Assert.Equal(3, _task.State.AttemptsStarted);
 
         var other = new TaskLifecycleTests();
         other.InFlight(ThreeAttempts);

@@ -49,6 +49,18 @@ public sealed class OrchestrationValidationTests(MemoryServerFixture fixture)
     }
 
     [Theory]
+    [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x"}],"retry":{"initialDelayInMS":9000000000000000000}}""", "retry")]
+    [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x","retry":{"maxDelayInMS":9000000000000000000}}]}""", "tasks[0].retry")]
+    [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x"}],"conditionCheck":{"taskURL":"http://127.0.0.1:9/x","retry":{"initialDelayInMS":-9000000000000000000}}}""", "conditionCheck.retry")]
+    public async Task Create_RetryDelayBeyondWhatATimeSpanHolds_Returns400NamingTheField(string body, string field)
+    {
+        using var response = await _client.PostAsync("/orchestrations", TaskApi.Json(body));
+
+        var problem = await TaskApi.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem["errors"]?[field] is not null, $"Expected an error for '{field}': {TaskApi.Describe(problem)}");
+    }
+
+    [Theory]
     [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x"}],"extra":1}""")]
     [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x"}],"conditionCheck":{"taskURL":"http://127.0.0.1:9/x","retries":"3"}}""")]
     [InlineData("""{"tasks":[{"taskURL":"http://127.0.0.1:9/x"}],"conditionCheckRetries":99999999999}""")]

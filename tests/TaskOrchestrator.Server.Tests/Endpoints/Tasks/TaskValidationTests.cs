@@ -30,6 +30,19 @@ public sealed class TaskValidationTests(MemoryServerFixture fixture)
     }
 
     [Theory]
+    [InlineData("initialDelayInMS")]
+    [InlineData("maxDelayInMS")]
+    public async Task CreateTask_RetryDelayBeyondWhatATimeSpanHolds_Returns400NamingRetry(string delayField)
+    {
+        var body = $$$"""{"taskURL":"http://example.com/x","delayInMS":1,"retry":{"{{{delayField}}}":9000000000000000000}}""";
+
+        using var response = await _client.PostAsync("/tasks", TaskApi.Json(body));
+
+        var problem = await TaskApi.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Contains($"{delayField} must be from 0 to 86400000", (string)problem["errors"]!["retry"]![0]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("""{"taskURL":"http://example.com/x","delayInMS":"soon"}""", "delayInMS")]
     [InlineData("""{"taskURL":"http://example.com/x","delayInMS":1.5}""", "delayInMS")]
     [InlineData("""{"taskURL":"http://example.com/x","delayInMS":1,"priority":7}""", "priority")]

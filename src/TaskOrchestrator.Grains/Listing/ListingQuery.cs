@@ -1,0 +1,10 @@
+namespace TaskOrchestrator.Listing;
+
+/// <summary>What to list: one page of a listing of resources (tasks, orchestrations, …), newest first.</summary>
+/// <typeparam name="TStatus">The resources' status enum.</typeparam>
+/// <param name="Owner">Only this subject's resources; null for every owner's.</param>
+/// <param name="Status">Only resources in this status; null for all.</param>
+/// <param name="Limit">The page size.</param>
+/// <param name="After">The cursor of the previous page (its <see cref="ListingPage{TItem}.Next"/>), or null for the first.</param>
+public sealed record ListingQuery<TStatus>(string? Owner, TStatus? Status, int Limit, string? After)
+    where TStatus : struct, Enum;
