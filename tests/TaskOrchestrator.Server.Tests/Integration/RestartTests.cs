@@ -23,14 +23,17 @@ public sealed class RestartTests(AzuriteFixture fixture)
         var first = await fixture.StartServerAsync(settings);
         using (var client = first.CreateClient(token))
         {
-            var overdue = await TaskApi.CreateAsync(client, new { taskURL = overdueUrl, delayInMS = 1500 });
-            var pending = await TaskApi.CreateAsync(client, new { taskURL = pendingUrl, delayInMS = 25_000 });
+            // Due after the server has stopped (on a loaded 2-core machine, creating both tasks and stopping took up to 7 s),
+            // and the pending one 25 s after that, time enough for the restart.
+            var overdue = await TaskApi.CreateAsync(client, new { taskURL = overdueUrl, delayInMS = 10_000 });
+            var pending = await TaskApi.CreateAsync(client, new { taskURL = pendingUrl, delayInMS = 35_000 });
             (overdueId, overdueDue) = ((string)overdue["id"]!, TaskApi.Instant(overdue["dueAt"]));
             (pendingId, pendingDue) = ((string)pending["id"]!, TaskApi.Instant(pending["dueAt"]));
         }
 
         await first.StopAsync();
-        await Poll.UntilAsync(() => DateTimeOffset.UtcNow > overdueDue.AddSeconds(1), TimeSpan.FromSeconds(10), "the first task to become overdue");
+        Assert.True(DateTimeOffset.UtcNow < overdueDue, $"The server took until {DateTimeOffset.UtcNow:O} to stop, past the first task's due time {overdueDue:O}: nothing here tests a restart.");
+        await Poll.UntilAsync(() => DateTimeOffset.UtcNow > overdueDue.AddSeconds(1), TimeSpan.FromSeconds(20), "the first task to become overdue");
         Assert.Empty(fixture.Target.CallsTo(overdueUrl));
 
         var second = await fixture.StartServerAsync(settings);

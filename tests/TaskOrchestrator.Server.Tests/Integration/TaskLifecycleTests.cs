@@ -65,14 +65,15 @@ public sealed class TaskLifecycleTests(AzuriteFixture fixture) : IAsyncLifetime
     public async Task CancelledTask_IsNeverCalled()
     {
         var url = fixture.Target.UrlFor();
-        var id = (string)(await TaskApi.CreateAsync(_client, new { taskURL = url, delayInMS = 800 }))["id"]!;
+        // Time enough to cancel it on a loaded machine (800 ms was not, at a load average of 12 on 2 cores).
+        var id = (string)(await TaskApi.CreateAsync(_client, new { taskURL = url, delayInMS = 5000 }))["id"]!;
         using (var cancel = await _client.PutAsync($"/tasks/{id}/cancel", null))
         {
             Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         }
 
         var sentinel = fixture.Target.UrlFor();
-        await TaskApi.CreateAsync(_client, new { taskURL = sentinel, delayInMS = 1500 });
+        await TaskApi.CreateAsync(_client, new { taskURL = sentinel, delayInMS = 5700 });
         await fixture.Target.WaitForCallsAsync(sentinel);
         Assert.Empty(fixture.Target.CallsTo(url));
         Assert.Equal("Cancelled", await TaskApi.StatusAsync(_client, id));
