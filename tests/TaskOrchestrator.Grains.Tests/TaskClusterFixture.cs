@@ -65,6 +65,7 @@ public sealed class TaskClusterFixture : IAsyncLifetime
             silo.AddTaskOrchestratorGrains()
                 .UseInMemoryReminderService()
                 .AddInMemoryOrchestrationStorage()
+                .AddInMemoryScheduleStorage()
                 .AddInMemoryIdempotencyStorage();
             addTaskStorage(silo);
 

@@ -8,6 +8,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ConditionCheck">The check run after every step that has none of its own; null for none.</param>
 /// <param name="FallbackUrl">Called (POST, no body) when a step's check never passes, unless the step has its own; null for none.</param>
 /// <param name="Delivery">How the fallback's call is made (steps and checks carry their own); null for one attempt.</param>
+/// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it; null otherwise.</param>
+/// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
 public sealed record OrchestrationDefinition(
     [property: Id(0)] string Owner,
@@ -16,7 +18,9 @@ public sealed record OrchestrationDefinition(
     [property: Id(3)] IReadOnlyList<OrchestrationStepDefinition> Steps,
     [property: Id(4)] ConditionCheckDefinition? ConditionCheck,
     [property: Id(5)] string? FallbackUrl,
-    [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null)
+    [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
+    [property: Id(7)] Guid? ScheduleId = null,
+    [property: Id(8)] DateTimeOffset? ScheduledFor = null)
 {
     /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
     public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;

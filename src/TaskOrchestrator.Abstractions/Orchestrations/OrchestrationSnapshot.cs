@@ -10,6 +10,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="CurrentStep">The index of the step in progress, or of the last one reached once it ended.</param>
 /// <param name="FinishedAt">When it reached Completed, Failed or Cancelled.</param>
 /// <param name="Steps">Every step, in order, with what happened so far.</param>
+/// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
+/// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
 public sealed record OrchestrationSnapshot(
     [property: Id(0)] Guid Id,
@@ -20,8 +22,10 @@ public sealed record OrchestrationSnapshot(
     [property: Id(5)] OrchestrationFailureReason? FailureReason,
     [property: Id(6)] int CurrentStep,
     [property: Id(7)] DateTimeOffset? FinishedAt,
-    [property: Id(8)] IReadOnlyList<OrchestrationStepSnapshot> Steps)
+    [property: Id(8)] IReadOnlyList<OrchestrationStepSnapshot> Steps,
+    [property: Id(9)] Guid? ScheduleId = null,
+    [property: Id(10)] DateTimeOffset? ScheduledFor = null)
 {
     /// <summary>The listing row of this orchestration.</summary>
-    public OrchestrationSummary ToSummary() => new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt);
+    public OrchestrationSummary ToSummary() => new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt, ScheduleId, ScheduledFor);
 }

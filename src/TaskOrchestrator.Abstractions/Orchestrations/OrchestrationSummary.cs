@@ -9,6 +9,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="FailureReason">Why it failed; null unless Failed.</param>
 /// <param name="StepCount">How many steps it has.</param>
 /// <param name="FinishedAt">When it reached a final status.</param>
+/// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
+/// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSummary")]
 public sealed record OrchestrationSummary(
     [property: Id(0)] Guid Id,
@@ -18,4 +20,6 @@ public sealed record OrchestrationSummary(
     [property: Id(4)] OrchestrationStatus Status,
     [property: Id(5)] OrchestrationFailureReason? FailureReason,
     [property: Id(6)] int StepCount,
-    [property: Id(7)] DateTimeOffset? FinishedAt);
+    [property: Id(7)] DateTimeOffset? FinishedAt,
+    [property: Id(8)] Guid? ScheduleId = null,
+    [property: Id(9)] DateTimeOffset? ScheduledFor = null);

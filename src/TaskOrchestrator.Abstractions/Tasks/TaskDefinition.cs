@@ -11,6 +11,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="OrchestrationId">The orchestration this task is a step (or check, or fallback) of; null for a standalone task.</param>
 /// <param name="Observer">A grain implementing <see cref="ITaskObserver"/> to tell when the task finishes; null for none.</param>
 /// <param name="Delivery">Retries, attempt timeout and authentication, defaults already applied; null (tasks stored before it existed) means one attempt with the configured timeout.</param>
+/// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created this task; null otherwise.</param>
+/// <param name="ScheduledFor">The instant of that occurrence (the task's due time).</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -22,4 +24,6 @@ public sealed record TaskDefinition(
     [property: Id(6)] DateTimeOffset DueAt,
     [property: Id(7)] Guid? OrchestrationId = null,
     [property: Id(8)] GrainId? Observer = null,
-    [property: Id(9)] DeliveryPolicy? Delivery = null);
+    [property: Id(9)] DeliveryPolicy? Delivery = null,
+    [property: Id(10)] Guid? ScheduleId = null,
+    [property: Id(11)] DateTimeOffset? ScheduledFor = null);

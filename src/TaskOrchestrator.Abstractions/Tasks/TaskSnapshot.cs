@@ -18,6 +18,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="History">The attempts so far, oldest first (the last 100).</param>
 /// <param name="NextAttemptAt">While a failed attempt waits for its retry (status Running): when the next one starts.</param>
 /// <param name="Delivery">The task's retry policy, attempt timeout and authentication; null for tasks stored before they existed.</param>
+/// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
+/// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -35,13 +37,16 @@ public sealed record TaskSnapshot(
     [property: Id(11)] Guid? OrchestrationId = null,
     [property: Id(12)] IReadOnlyList<TaskAttempt>? History = null,
     [property: Id(13)] DateTimeOffset? NextAttemptAt = null,
-    [property: Id(14)] DeliveryPolicy? Delivery = null)
+    [property: Id(14)] DeliveryPolicy? Delivery = null,
+    [property: Id(15)] Guid? ScheduleId = null,
+    [property: Id(16)] DateTimeOffset? ScheduledFor = null)
 {
     /// <summary>Value equality, the attempts included.</summary>
     public bool Equals(TaskSnapshot? other) =>
         other is not null && Id == other.Id && Owner == other.Owner && Url == other.Url && Method == other.Method && CreatedAt == other.CreatedAt
         && DueAt == other.DueAt && Status == other.Status && AttemptsStarted == other.AttemptsStarted && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
+        && ScheduleId == other.ScheduleId && ScheduledFor == other.ScheduledFor
         && (History ?? []).SequenceEqual(other.History ?? []);
 
     /// <inheritdoc />

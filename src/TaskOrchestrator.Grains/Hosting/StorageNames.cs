@@ -9,6 +9,9 @@ public static class StorageNames
     /// <summary>Orchestration and condition-check grain state (Orleans' own table or memory grain storage).</summary>
     public const string Orchestrations = "orchestrations";
 
+    /// <summary>Recurring schedules' grain state (Orleans' own table or memory grain storage).</summary>
+    public const string Schedules = "schedules";
+
     /// <summary>Idempotency-key claims (Orleans' own table or memory grain storage).</summary>
     public const string Idempotency = "idempotency";
 }

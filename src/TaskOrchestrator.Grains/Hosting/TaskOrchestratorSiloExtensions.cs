@@ -13,6 +13,7 @@ using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
@@ -25,6 +26,9 @@ public static class TaskOrchestratorSiloExtensions
 {
     /// <summary>The table of orchestration and condition-check grain state (the listing is <see cref="AzureOrchestrationIndex.DefaultTableName"/>).</summary>
     public const string OrchestrationStateTable = "OrchestrationState";
+
+    /// <summary>The table of recurring schedules' grain state (the listing is <see cref="AzureScheduleIndex.DefaultTableName"/>).</summary>
+    public const string ScheduleStateTable = "ScheduleState";
 
     /// <summary>The table of idempotency-key claims (one row per key used in the last 24 hours).</summary>
     public const string IdempotencyTable = "IdempotencyKeys";
@@ -57,6 +61,7 @@ public static class TaskOrchestratorSiloExtensions
                 .UseInMemoryReminderService()
                 .AddInMemoryTaskStorage()
                 .AddInMemoryOrchestrationStorage()
+                .AddInMemoryScheduleStorage()
                 .AddInMemoryIdempotencyStorage();
             return silo;
         }
@@ -95,6 +100,15 @@ public static class TaskOrchestratorSiloExtensions
         silo.Services.AddSingleton<IListingMigration>(sp => sp.GetRequiredService<AzureOrchestrationIndex>());
         silo.Services.AddHostedService<ListingMigration>();
 
+        // Schedules change a few times in their life and once per occurrence: Orleans' own table storage serves them.
+        silo.AddAzureTableGrainStorage(StorageNames.Schedules, o => o.Configure<Serializer>((options, serializer) =>
+        {
+            options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage);
+            options.TableName = ScheduleStateTable;
+            options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+        }));
+        silo.Services.AddSingleton<IScheduleIndex>(_ => new AzureScheduleIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
+
         // Claims are written once and read on repeats only: Orleans' own table storage serves them too.
         silo.AddAzureTableGrainStorage(StorageNames.Idempotency, o => o.Configure<Serializer>((options, serializer) =>
         {
@@ -111,6 +125,15 @@ public static class TaskOrchestratorSiloExtensions
         silo.AddMemoryGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>(
             (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
         silo.Services.AddSingleton<IOrchestrationIndex, InMemoryOrchestrationIndex>();
+        return silo;
+    }
+
+    /// <summary>Recurring schedules' state and listing in this process's memory: tests and the in-memory mode.</summary>
+    public static ISiloBuilder AddInMemoryScheduleStorage(this ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(StorageNames.Schedules, o => o.Configure<Serializer>(
+            (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+        silo.Services.AddSingleton<IScheduleIndex, InMemoryScheduleIndex>();
         return silo;
     }
 
@@ -145,6 +168,7 @@ public static class TaskOrchestratorSiloExtensions
         // pending or running at thousands of tasks/s; a miss costs one directory lookup.
         silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
         services.AddOptions<TaskSchedulingOptions>().BindConfiguration(TaskSchedulingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScheduleOptions>().BindConfiguration(ScheduleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RetryOptions>().BindConfiguration(RetryOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TargetNetworkOptions>().BindConfiguration(TargetNetworkOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

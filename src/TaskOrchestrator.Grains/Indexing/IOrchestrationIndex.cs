@@ -14,4 +14,7 @@ public interface IOrchestrationIndex : IListing<OrchestrationSummary, Orchestrat
     /// statuses it may still have rows for (see <see cref="StatusSet"/>).
     /// </summary>
     Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes every listing row of one orchestration (those of the <paramref name="statuses"/> and its current one).</summary>
+    Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, CancellationToken cancellationToken = default);
 }

@@ -45,6 +45,15 @@ public static class ListingKeys
         return prefix + "O" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(owner)).AsSpan(0, OwnerHashHexDigits / 2));
     }
 
+    /// <summary>
+    /// The row key prefix of an owner's listing of one group (the runs of a schedule: <c>schedule-{id}</c>). A group's name
+    /// is ours, never a caller's text: letters, digits and '-' only.
+    /// </summary>
+    public static string GroupPrefix(string group) => $"g_{group}_";
+
+    /// <summary>The group of the runs of schedule <paramref name="scheduleId"/>.</summary>
+    public static string ScheduleGroup(Guid scheduleId) => $"schedule-{scheduleId:N}";
+
     /// <summary>The row key prefix of an owner's listing of one status.</summary>
     public static string StatusPrefix(string status) => $"s_{status}_";
 

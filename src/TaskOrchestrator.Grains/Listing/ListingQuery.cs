@@ -6,5 +6,9 @@ namespace TaskOrchestrator.Listing;
 /// <param name="Status">Only resources in this status; null for all.</param>
 /// <param name="Limit">The page size.</param>
 /// <param name="After">The cursor of the previous page (its <see cref="ListingPage{TItem}.Next"/>), or null for the first.</param>
-public sealed record ListingQuery<TStatus>(string? Owner, TStatus? Status, int Limit, string? After)
+/// <param name="Group">
+/// Only the resources in this listing group of the owner's (see <see cref="ListingKeys"/>, e.g. a schedule's runs);
+/// needs <paramref name="Owner"/>, excludes <paramref name="Status"/>.
+/// </param>
+public sealed record ListingQuery<TStatus>(string? Owner, TStatus? Status, int Limit, string? After, string? Group = null)
     where TStatus : struct, Enum;

@@ -46,7 +46,7 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     /// <paramref name="status"/>, and deletes the rows of the <paramref name="stale"/> statuses (missing ones are fine).
     /// The owner's rows change in one transaction; the cross-owner status rows beside it.
     /// </summary>
-    public async Task WriteAsync(string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item)
+    public async Task WriteAsync(string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item, IReadOnlyList<string>? groups = null)
     {
         var ownerTable = await OwnerTableAsync(owner);
         await _ensureTable();
@@ -57,6 +57,11 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
             Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(current) + position, item),
             Upsert(_table, ListingKeys.StatusPartition(current, position), position, item),
         };
+        foreach (var group in groups ?? [])
+        {
+            writes.Add(Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.GroupPrefix(group) + position, item));
+        }
+
         foreach (var old in stale.Without(ToInt(status)).Members(StatusNames.Length))
         {
             writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[old]) + position));
@@ -64,6 +69,24 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         }
 
         await Task.WhenAll(writes);
+    }
+
+    /// <summary>Deletes one row of this index's table (a missing one is fine).</summary>
+    public async Task DeleteRowAsync(string partition, string row)
+    {
+        await _ensureTable();
+        await Delete(_table, partition, row);
+    }
+
+    /// <summary>One page, newest first, of the owner's items in <paramref name="group"/>; returns the items and the position the page ended at.</summary>
+    public async Task<(List<byte[]> Items, string? Next)> ListGroupAsync(string owner, string group, int limit, string? after, CancellationToken cancellationToken)
+    {
+        var prefix = ListingKeys.GroupPrefix(group);
+        var table = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey ge {prefix} and RowKey lt {prefix + ListingKeys.RangeEnd}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey gt {prefix + after} and RowKey lt {prefix + ListingKeys.RangeEnd}");
+        return await QueryPageAsync(table, filter, prefix.Length, limit, ownerTable: true, cancellationToken);
     }
 
     /// <summary>Writes one row of this index's table through the same group commit as the listing rows.</summary>
@@ -74,11 +97,16 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     }
 
     /// <summary>Deletes every listing row of resource <paramref name="position"/> in the <paramref name="statuses"/> (missing ones are fine).</summary>
-    public async Task RemoveAsync(string position, string owner, StatusSet statuses)
+    public async Task RemoveAsync(string position, string owner, StatusSet statuses, IReadOnlyList<string>? groups = null)
     {
         await _ensureTable();
         var ownerTable = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
         var writes = new List<Task> { Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.AllPrefix + position) };
+        foreach (var group in groups ?? [])
+        {
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.GroupPrefix(group) + position));
+        }
+
         foreach (var status in statuses.Members(StatusNames.Length))
         {
             writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[status]) + position));
@@ -120,6 +148,12 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
                 : TableClient.CreateQueryFilter($"PartitionKey ge {ListingKeys.StatusPartition(StatusNames[ToInt(status.Value)], after)} and PartitionKey lt {prefix + ListingKeys.RangeEnd} and RowKey gt {after}");
         }
 
+        return await QueryPageAsync(table, filter, positionStart, limit, ownerTable: owner is not null, cancellationToken);
+    }
+
+    private static async Task<(List<byte[]> Items, string? Next)> QueryPageAsync(
+        TableClient table, string filter, int positionStart, int limit, bool ownerTable, CancellationToken cancellationToken)
+    {
         var items = new List<byte[]>(limit);
         string? lastPosition = null;
         try
@@ -135,7 +169,7 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
                 lastPosition = row.RowKey[positionStart..];
             }
         }
-        catch (RequestFailedException e) when (e.Status == 404 && owner is not null)
+        catch (RequestFailedException e) when (e.Status == 404 && ownerTable)
         {
             // An owner who never wrote anything has no table yet: an empty listing.
         }

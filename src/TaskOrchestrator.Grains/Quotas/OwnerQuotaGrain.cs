@@ -25,18 +25,19 @@ namespace TaskOrchestrator.Quotas;
 public sealed partial class OwnerQuotaGrain(
     ITaskIndex tasks,
     IOrchestrationIndex orchestrations,
+    Schedules.IScheduleIndex schedules,
     TimeProvider time,
     IOptions<PendingLimitOptions> options,
     ILogger<OwnerQuotaGrain> logger) : Grain, IOwnerQuotaGrain
 {
     private const int PageSize = 1000;
 
-    private static readonly PendingKind[] Kinds = [PendingKind.Task, PendingKind.Orchestration];
+    private static readonly PendingKind[] Kinds = [PendingKind.Task, PendingKind.Orchestration, PendingKind.Schedule];
     private static readonly ScheduledTaskStatus[] PendingTaskStatuses = [ScheduledTaskStatus.Scheduled, ScheduledTaskStatus.Running];
     private static readonly OrchestrationStatus[] PendingOrchestrationStatuses = [OrchestrationStatus.Scheduled, OrchestrationStatus.Running];
 
     private readonly PendingLimitOptions _options = options.Value;
-    private readonly Count[] _counts = [new(), new()];
+    private readonly Count[] _counts = [new(), new(), new()];
     private string? _owner;
     private IGrainTimer? _recountTimer;
 
@@ -117,7 +118,12 @@ public sealed partial class OwnerQuotaGrain(
     {
         try
         {
-            var found = kind == PendingKind.Task ? await CountTasksAsync(count) : await CountOrchestrationsAsync(count);
+            var found = kind switch
+            {
+                PendingKind.Task => await CountTasksAsync(count),
+                PendingKind.Orchestration => await CountOrchestrationsAsync(count),
+                _ => await CountSchedulesAsync(count),
+            };
             var pending = Math.Max(0, found + count.Delta);
             if (count.CountedAt is not null && pending != count.Pending)
             {
@@ -150,11 +156,27 @@ public sealed partial class OwnerQuotaGrain(
             {
                 var page = await tasks.ListAsync(new ListingQuery<ScheduledTaskStatus>(_owner, status, PageSize, after));
                 count.StartTracking();
-                found += page.Items.Count(t => t.OrchestrationId is null);
+                found += page.Items.Count(t => t.OrchestrationId is null && t.ScheduleId is null);
                 after = page.Next;
             }
             while (after is not null && found < count.Limit);
         }
+
+        return found;
+    }
+
+    private async Task<long> CountSchedulesAsync(Count count)
+    {
+        long found = 0;
+        string? after = null;
+        do
+        {
+            var page = await schedules.ListAsync(new Listing.ListingQuery<Schedules.ScheduleStatus>(_owner, null, PageSize, after));
+            count.StartTracking();
+            found += page.Items.Count;
+            after = page.Next;
+        }
+        while (after is not null && found < count.Limit);
 
         return found;
     }
@@ -169,7 +191,7 @@ public sealed partial class OwnerQuotaGrain(
             {
                 var page = await orchestrations.ListAsync(new ListingQuery<OrchestrationStatus>(_owner, status, PageSize, after));
                 count.StartTracking();
-                found += page.Items.Count;
+                found += page.Items.Count(o => o.ScheduleId is null);
                 after = page.Next;
             }
             while (after is not null && found < count.Limit);

@@ -23,6 +23,10 @@ public sealed class PendingLimitOptions
     [Range(1, 100_000_000)]
     public long MaxOrchestrations { get; set; } = 10_000;
 
+    /// <summary>Most recurring schedules (active or paused) one owner may have. Default 1,000.</summary>
+    [Range(1, 100_000_000)]
+    public long MaxSchedules { get; set; } = 1_000;
+
     /// <summary>The Retry-After of a create refused at the cap, in seconds. Default 10.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 10;
@@ -39,5 +43,10 @@ public sealed class PendingLimitOptions
     public TimeSpan RecountAtCapAfter { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The cap for <paramref name="kind"/>.</summary>
-    public long Limit(PendingKind kind) => kind == PendingKind.Task ? MaxTasks : MaxOrchestrations;
+    public long Limit(PendingKind kind) => kind switch
+    {
+        PendingKind.Task => MaxTasks,
+        PendingKind.Orchestration => MaxOrchestrations,
+        _ => MaxSchedules,
+    };
 }

@@ -119,7 +119,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
 
         try
         {
-            await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed);
+            await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed, Groups(row.Snapshot.ScheduleId));
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException or TimeoutException or RowTooLargeException)
         {
@@ -141,7 +141,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
             if (grainState.State is TaskGrainState { Definition: { } definition } task)
             {
                 var statuses = task.ListingStatuses.IsEmpty ? StatusSet.All : task.ListingStatuses.With((int)task.Status);
-                await _listing.RemoveAsync(rowKey, definition.Owner, statuses);
+                await _listing.RemoveAsync(rowKey, definition.Owner, statuses, Groups(definition.ScheduleId));
             }
         }
 
@@ -153,6 +153,12 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
     public async Task<ListingPage<TaskSnapshot>> ListAsync(ListingQuery<ScheduledTaskStatus> query, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync();
+        if (query.Group is not null)
+        {
+            var (runs, after) = await _listing.ListGroupAsync(query.Owner!, query.Group, query.Limit, query.After, cancellationToken);
+            return new ListingPage<TaskSnapshot>([.. runs.Select(TaskRow.ReadListed)], after);
+        }
+
         if (query.Owner is not null || query.Status is not null)
         {
             var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
@@ -202,6 +208,9 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
             row => (row.GetString("Owner"), Enum.Parse<ScheduledTaskStatus>(row.GetString("Status")), ItemChunks.Read(row, ListedProperty)),
             cancellationToken);
     }
+
+    // The groups a task's listing rows belong to beside its owner's and status's: its schedule's runs.
+    private static string[]? Groups(Guid? scheduleId) => scheduleId is { } schedule ? [ListingKeys.ScheduleGroup(schedule)] : null;
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

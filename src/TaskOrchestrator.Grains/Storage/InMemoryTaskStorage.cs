@@ -86,7 +86,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
             for (var i = start; i >= 0; i--)
             {
                 var row = _rows.Values[i].Row;
-                if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s))
+                if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s)
+                    || (query.Group is not null && (row.Snapshot.ScheduleId is not { } schedule || ListingKeys.ScheduleGroup(schedule) != query.Group)))
                 {
                     continue;
                 }

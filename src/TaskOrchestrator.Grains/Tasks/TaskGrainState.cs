@@ -96,6 +96,6 @@ public sealed class TaskGrainState
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
             id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, AttemptsStarted, StartedAt, FinishedAt, Response, definition.OrchestrationId,
-            [.. History], NextAttemptAt, definition.Delivery);
+            [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor);
     }
 }

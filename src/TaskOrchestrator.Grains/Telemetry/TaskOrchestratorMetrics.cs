@@ -37,6 +37,7 @@ public sealed class TaskOrchestratorMetrics
     private readonly Histogram<double> _lateness;
     private readonly Histogram<double> _attemptDuration;
     private readonly Counter<long> _orchestrationsCreated;
+    private readonly Counter<long> _scheduleOccurrences;
     private readonly Counter<long> _orchestrationsFinished;
 
     /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
@@ -57,6 +58,9 @@ public sealed class TaskOrchestratorMetrics
             "taskorchestrator.http.attempt.duration", "ms", "How long a call to a target took, until its answer was read (or it failed).",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AttemptDurationBucketsMs });
         _orchestrationsCreated = meter.CreateCounter<long>("taskorchestrator.orchestrations.created", "{orchestration}", "Orchestrations accepted and stored.");
+        _scheduleOccurrences = meter.CreateCounter<long>(
+            "taskorchestrator.schedules.occurrences", "{occurrence}",
+            "Occurrences of recurring schedules, by outcome (created: its run was created; skipped: overlap or missed) and whether it was caught up after its instant.");
         _orchestrationsFinished = meter.CreateCounter<long>(
             "taskorchestrator.orchestrations.finished", "{orchestration}", "Orchestrations that ended, by outcome (completed, failed, cancelled) and failure reason.");
     }
@@ -95,6 +99,10 @@ public sealed class TaskOrchestratorMetrics
 
     /// <summary>An orchestration was stored as Scheduled.</summary>
     public void OrchestrationCreated() => _orchestrationsCreated.Add(1);
+
+    /// <summary>A schedule's occurrence was handled: its run created (or a run triggered by hand), or skipped.</summary>
+    public void ScheduleOccurrence(bool created, bool caughtUp) =>
+        _scheduleOccurrences.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "skipped"), new KeyValuePair<string, object?>("caught_up", caughtUp));
 
     /// <summary>An orchestration ended.</summary>
     public void OrchestrationFinished(OrchestrationStatus status, OrchestrationFailureReason? reason) =>

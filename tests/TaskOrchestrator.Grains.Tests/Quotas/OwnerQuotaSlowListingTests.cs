@@ -64,5 +64,6 @@ public sealed class OwnerQuotaSlowListingTests : IAsyncLifetime
         }
 
         public Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default) => inner.ExistsAsync(id, cancellationToken);
+
     }
 }

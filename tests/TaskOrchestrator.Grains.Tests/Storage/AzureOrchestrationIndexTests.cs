@@ -8,6 +8,7 @@ using static TaskOrchestrator.Grains.Tests.Storage.StoredTasks;
 namespace TaskOrchestrator.Grains.Tests.Storage;
 
 /// <summary>The orchestration listing on a real Azurite table: each listing a page, status changes, and the migration of rows from before listing rows.</summary>
+[Collection(AzureStorageCollection.Name)]
 public sealed class AzureOrchestrationIndexTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly string _table = $"O{Guid.NewGuid():N}";

@@ -17,6 +17,7 @@ namespace TaskOrchestrator.Grains.Tests.Storage;
 /// rows existed.
 /// </summary>
 /// <remarks>Counts storage calls with the process-wide <see cref="StorageCallCounter"/>, per table: each test has tables of its own.</remarks>
+[Collection(AzureStorageCollection.Name)]
 public sealed class AzureTaskListingTests : IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private const string StateName = "task";

@@ -19,6 +19,7 @@ namespace TaskOrchestrator.Grains.Tests.Storage;
 /// Some tests count storage calls with the process-wide <see cref="StorageCallCounter"/>: no other test class in
 /// this assembly talks to Azure Storage, and the tests of one class run one at a time.
 /// </remarks>
+[Collection(AzureStorageCollection.Name)]
 public sealed class AzureTaskStorageTests : TaskStoreContractTests, IClassFixture<AzuriteFixture>, IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite;

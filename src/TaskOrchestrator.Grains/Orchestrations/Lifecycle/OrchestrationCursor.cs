@@ -327,7 +327,8 @@ public sealed class OrchestrationCursor(TimeProvider time)
         }
 
         return new OrchestrationSnapshot(
-            id, definition.Owner, definition.CreatedAt, definition.StartAt, State.Status, State.FailureReason, State.CurrentIndex, State.FinishedAt, steps);
+            id, definition.Owner, definition.CreatedAt, definition.StartAt, State.Status, State.FailureReason, State.CurrentIndex, State.FinishedAt, steps,
+            definition.ScheduleId, definition.ScheduledFor);
     }
 
     private OrchestrationDecision PassStep(bool listingChanged, Func<Guid> mintId)
