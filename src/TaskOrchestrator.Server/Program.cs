@@ -1,6 +1,7 @@
 using TaskOrchestrator.Server.Dashboard;
 using TaskOrchestrator.Server.Endpoints.Admin;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Server.Endpoints.Signing;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Server.Health;
@@ -15,6 +16,7 @@ var app = builder.Build();
 app.UseTaskOrchestrator();
 app.MapTaskEndpoints();
 app.MapOrchestrationEndpoints();
+app.MapScheduleEndpoints();
 app.MapSigningKeyEndpoints();
 app.MapAdminEndpoints();
 app.MapTaskOrchestratorDashboard();

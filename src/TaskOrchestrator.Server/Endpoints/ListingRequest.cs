@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Storage;
 
 namespace TaskOrchestrator.Server.Endpoints;
@@ -14,7 +15,8 @@ namespace TaskOrchestrator.Server.Endpoints;
 /// <param name="Status">Only items of this status; null for all.</param>
 /// <param name="PageSize">How many items a page holds.</param>
 /// <param name="After">The cursor the page starts after; null for the first page.</param>
-internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, string? After)
+/// <param name="ScheduleId">Only the runs of this recurring schedule; null for all.</param>
+internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, string? After, Guid? ScheduleId = null)
     where TStatus : struct, Enum
 {
     /// <summary>Page size of a listing unless <c>limit</c> says otherwise.</summary>
@@ -26,26 +28,56 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     /// <summary>
     /// Answers a listing route at <paramref name="path"/>: checks its query, reads one page of the caller's resources
     /// (every owner's for an admin) from <paramref name="listing"/>, links the next page, and shows each item as
-    /// <paramref name="toResource"/> maps it.
+    /// <paramref name="toResource"/> maps it. With a <paramref name="scheduleId"/> (for the routes whose resources a
+    /// schedule creates, given its <paramref name="schedules"/>), only the runs of that schedule.
     /// </summary>
     public static async Task<Results<Ok<TResource[]>, ProblemHttpResult>> PageAsync<TItem, TResource>(
-        IListing<TItem, TStatus> listing, string path, string? status, string? limit, string? after, HttpContext context, Func<TItem, TResource> toResource)
+        IListing<TItem, TStatus> listing, string path, string? status, string? limit, string? after, HttpContext context, Func<TItem, TResource> toResource,
+        string? scheduleId = null, ScheduleOwners? schedules = null)
     {
-        var (request, problem) = Parse(status, limit, after);
+        var (request, problem) = Parse(status, limit, after, scheduleId);
         if (request is null)
         {
             return problem!;
         }
 
         var query = new ListingQuery<TStatus>(context.User.OwnerScope(), request.Status, request.PageSize, request.After);
+        if (request.ScheduleId is { } schedule)
+        {
+            // A schedule's runs are listed in its owner's rows: an admin's listing reads the schedule to find whose.
+            var owner = await schedules!.OwnerFor(context.User, schedule, context.RequestAborted);
+            if (owner is null)
+            {
+                return TypedResults.Ok(Array.Empty<TResource>());
+            }
+
+            query = query with { Owner = owner, Group = ListingKeys.ScheduleGroup(schedule) };
+        }
+
         var page = await listing.ListAsync(query, context.RequestAborted);
         request.LinkNextPage(context, path, page.Next);
         return TypedResults.Ok(page.Items.Select(toResource).ToArray());
     }
 
     /// <summary>The checked query, or a 400 ProblemDetails naming what is wrong with it.</summary>
-    public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(string? status, string? limit, string? after)
+    public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(string? status, string? limit, string? after, string? scheduleId = null)
     {
+        Guid? schedule = null;
+        if (scheduleId is not null)
+        {
+            if (!Guid.TryParse(scheduleId, out var parsedSchedule))
+            {
+                return (null, RouteProblems.BadRequest("scheduleId is not a schedule id (a GUID)."));
+            }
+
+            if (status is not null)
+            {
+                return (null, RouteProblems.BadRequest("scheduleId cannot be combined with status: list a schedule's runs, then look at their status."));
+            }
+
+            schedule = parsedSchedule;
+        }
+
         TStatus? statusFilter = null;
         if (status is not null)
         {
@@ -68,7 +100,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
             return (null, RouteProblems.BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
         }
 
-        return (new ListingRequest<TStatus>(statusFilter, pageSize, after), null);
+        return (new ListingRequest<TStatus>(statusFilter, pageSize, after, schedule), null);
     }
 
     /// <summary>Points the answer's <c>Link</c> header at the page after <paramref name="next"/> of the listing at <paramref name="path"/>.</summary>
@@ -76,7 +108,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     {
         if (next is not null)
         {
-            var query = $"?{(Status is null ? "" : $"status={Status}&")}limit={PageSize}&after={next}";
+            var query = $"?{(Status is null ? "" : $"status={Status}&")}{(ScheduleId is null ? "" : $"scheduleId={ScheduleId}&")}limit={PageSize}&after={next}";
             context.Response.Headers.Link = $"<{path}{query}>; rel=\"next\"";
         }
     }

@@ -56,6 +56,8 @@ public static class TaskOrchestratorHostExtensions
         services.AddTaskAdmission();
         services.AddResourceLookup(TaskEndpoints.Resource, sp => sp.GetRequiredService<ITaskIndex>());
         services.AddResourceLookup(OrchestrationEndpoints.Resource, sp => sp.GetRequiredService<IOrchestrationIndex>());
+        services.AddResourceLookup(Endpoints.Schedules.ScheduleEndpoints.Resource, sp => sp.GetRequiredService<TaskOrchestrator.Schedules.IScheduleIndex>());
+        services.AddSingleton<Endpoints.Schedules.ScheduleOwners>();
         services.AddTaskOrchestratorHealthChecks();
         services.AddTaskOrchestratorOpenApi();
         builder.AddTaskOrchestratorTelemetry();

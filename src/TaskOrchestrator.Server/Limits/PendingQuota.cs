@@ -38,8 +38,17 @@ internal sealed class PendingQuota(IGrainFactory grains, IOptions<PendingLimitOp
 
     private ProblemHttpResult AtCap(PendingKind kind, long pending, long limit)
     {
-        var what = kind == PendingKind.Task ? "tasks" : "orchestrations";
         var extra = new Dictionary<string, object?> { ["limit"] = limit, ["pending"] = pending };
+        if (kind == PendingKind.Schedule)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Over the schedules limit",
+                detail: string.Create(CultureInfo.InvariantCulture, $"This owner has {pending} schedules; the limit per owner is {limit}. Delete some and retry."),
+                extensions: extra);
+        }
+
+        var what = kind == PendingKind.Task ? "tasks" : "orchestrations";
         return TypedResults.Problem(
             statusCode: StatusCodes.Status429TooManyRequests,
             title: $"Over the pending {what} limit",

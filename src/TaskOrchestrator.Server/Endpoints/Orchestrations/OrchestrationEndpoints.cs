@@ -11,6 +11,7 @@ using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
+using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.Limits;
@@ -134,10 +135,12 @@ public static class OrchestrationEndpoints
     private static Task<Results<Ok<OrchestrationSummaryResource[]>, ProblemHttpResult>> ListAsync(
         HttpContext context,
         IOrchestrationIndex index,
+        ScheduleOwners schedules,
         [Description("Only orchestrations with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
-        ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From);
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after,
+        [Description("Only the orchestrations this recurring schedule created (not with status).")] string? scheduleId) =>
+        ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From, scheduleId, schedules);
 
     private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(
         string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)

@@ -14,6 +14,8 @@ namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 /// <param name="CurrentStep">The index of the step running (or last run).</param>
 /// <param name="FinishedAt">When it reached its final status.</param>
 /// <param name="Steps">Every step, in order.</param>
+/// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it, if any.</param>
+/// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
 public sealed record OrchestrationResource(
     Guid Id,
     DateTimeOffset CreatedAt,
@@ -23,12 +25,14 @@ public sealed record OrchestrationResource(
     OrchestrationFailureReason? FailureReason,
     int CurrentStep,
     DateTimeOffset? FinishedAt,
-    OrchestrationStepResource[] Steps)
+    OrchestrationStepResource[] Steps,
+    Guid? ScheduleId = null,
+    DateTimeOffset? ScheduledFor = null)
 {
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static OrchestrationResource From(OrchestrationSnapshot o) => new(
         o.Id, o.CreatedAt, o.StartAt, (long)(o.StartAt - o.CreatedAt).TotalMilliseconds, o.Status, o.FailureReason, o.CurrentStep, o.FinishedAt,
-        [.. o.Steps.Select(OrchestrationStepResource.From)]);
+        [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor);
 }
 
 /// <summary>One step: its task, its check's attempts and its fallback.</summary>
@@ -97,13 +101,15 @@ public sealed record ConditionCheckAttemptResource(Guid TaskId, DateTimeOffset? 
 /// <param name="FailureReason">Why it failed; absent unless Failed.</param>
 /// <param name="TaskCount">How many steps it has.</param>
 /// <param name="FinishedAt">When it reached its final status.</param>
+/// <param name="ScheduleId">The recurring schedule that created it, if any.</param>
+/// <param name="ScheduledFor">The instant of that schedule's occurrence.</param>
 public sealed record OrchestrationSummaryResource(
     Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason,
-    int TaskCount, DateTimeOffset? FinishedAt)
+    int TaskCount, DateTimeOffset? FinishedAt, Guid? ScheduleId = null, DateTimeOffset? ScheduledFor = null)
 {
     /// <summary>Maps a listing row to the API's shape.</summary>
     public static OrchestrationSummaryResource From(OrchestrationSummary o) =>
-        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt);
+        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor);
 }
 
 /// <summary>The body of <c>GET /orchestrations/{id}/status</c>.</summary>

@@ -69,6 +69,8 @@ public sealed record UpdateTaskRequest
 /// <param name="TimeoutInMs">How long one attempt may take.</param>
 /// <param name="Authentication">none, or awsSigV4.</param>
 /// <param name="OrchestrationId">The orchestration that scheduled it (as a step, check or fallback), if any.</param>
+/// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it, if any.</param>
+/// <param name="ScheduledFor">The instant of that occurrence (its due time).</param>
 public sealed record TaskResource(
     Guid Id,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -86,7 +88,9 @@ public sealed record TaskResource(
     RetryResource Retry,
     [property: JsonPropertyName("timeoutInMS")] long TimeoutInMs,
     string Authentication,
-    Guid? OrchestrationId)
+    Guid? OrchestrationId,
+    Guid? ScheduleId = null,
+    DateTimeOffset? ScheduledFor = null)
 {
     // Tasks stored before delivery policies existed made one attempt with the configured timeout.
     private static readonly RetryResource SingleAttempt = new(1, 0, 1, 0, 0, []);
@@ -112,7 +116,9 @@ public sealed record TaskResource(
         task.Delivery is { } delivery ? RetryResource.From(delivery.Retry) : SingleAttempt,
         (long)(task.Delivery?.Timeout ?? attemptTimeout).TotalMilliseconds,
         AuthenticationNames.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
-        task.OrchestrationId);
+        task.OrchestrationId,
+        task.ScheduleId,
+        task.ScheduledFor);
 }
 
 /// <summary>What the target answered.</summary>

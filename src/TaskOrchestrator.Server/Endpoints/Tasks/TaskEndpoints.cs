@@ -9,6 +9,7 @@ using TaskOrchestrator.Network;
 using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
+using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.Limits;
@@ -121,10 +122,13 @@ public static class TaskEndpoints
         HttpContext context,
         ITaskIndex index,
         DeliveryDefaults defaults,
+        ScheduleOwners schedules,
         [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after) =>
-        ListingRequest<ScheduledTaskStatus>.PageAsync(index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout));
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after,
+        [Description("Only the tasks this recurring schedule created (not with status).")] string? scheduleId) =>
+        ListingRequest<ScheduledTaskStatus>.PageAsync(
+            index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout), scheduleId, schedules);
 
     private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(
         string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
