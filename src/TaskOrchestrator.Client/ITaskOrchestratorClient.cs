@@ -1,4 +1,5 @@
 using TaskOrchestrator.Client.Orchestrations;
+using TaskOrchestrator.Client.Schedules;
 using TaskOrchestrator.Client.Tasks;
 
 namespace TaskOrchestrator.Client;
@@ -63,4 +64,35 @@ public interface ITaskOrchestratorClient
 
     /// <summary>Every orchestration of the caller, newest first (all pages).</summary>
     Task<IReadOnlyList<OrchestrationSummary>> GetAllOrchestrationsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Creates a recurring schedule. <paramref name="idempotencyKey"/> (the <c>Idempotency-Key</c> header) makes a repeated
+    /// call return the schedule the first one created. A definition the service cannot accept (a cron expression it
+    /// cannot read, an unknown time zone, one that never fires) throws <see cref="TaskOrchestratorValidationException"/>.
+    /// </summary>
+    Task<RecurringSchedule> CreateScheduleAsync(RecurringScheduleDefinition definition, string? idempotencyKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>A schedule with its next and recent runs.</summary>
+    Task<RecurringSchedule> GetScheduleAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's schedules (every owner's for an admin), newest first, fetched a page at a time as they are enumerated.</summary>
+    IAsyncEnumerable<RecurringSchedule> ListSchedulesAsync(RecurringScheduleStatus? status = null, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes what <paramref name="change"/> gives, from the schedule's next occurrence not yet created.</summary>
+    Task<RecurringSchedule> UpdateScheduleAsync(Guid id, RecurringScheduleDefinition change, CancellationToken cancellationToken = default);
+
+    /// <summary>Stops creating occurrences until resumed (runs already created go on). Pausing twice is fine.</summary>
+    Task<RecurringSchedule> PauseScheduleAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates occurrences again from the next one after now; those that came while paused are not caught up.</summary>
+    Task<RecurringSchedule> ResumeScheduleAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs the schedule once now, outside its cadence (also while paused); returns the run it created.</summary>
+    Task<ScheduleRunRecord> TriggerScheduleAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes a schedule: no further occurrence is created; the runs it created stay.</summary>
+    Task DeleteScheduleAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>The tasks a schedule created (its occurrences and triggered runs), newest first.</summary>
+    IAsyncEnumerable<ScheduledTask> ListScheduleRunsAsync(Guid id, int pageSize = 100, CancellationToken cancellationToken = default);
 }

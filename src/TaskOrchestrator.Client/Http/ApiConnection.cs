@@ -31,6 +31,14 @@ internal sealed class ApiConnection(HttpClient http)
             ?? throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode} without a body.");
     }
 
+    /// <summary>Sends a request whose answer has no body (204).</summary>
+    public async Task SendAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        using var response = await http.SendAsync(request, cancellationToken);
+        await ThrowIfErrorAsync(response, cancellationToken);
+    }
+
     /// <summary>Every item of a listing, fetching the next page (the <c>Link: rel="next"</c> of the last) only when it is needed.</summary>
     public async IAsyncEnumerable<T> PagesAsync<T>(string path, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -99,7 +107,7 @@ internal sealed class ApiConnection(HttpClient http)
         {
             HttpStatusCode.NotFound => new TaskOrchestratorNotFoundException(title, detail, problem?.Type),
             HttpStatusCode.Conflict => new TaskOrchestratorConflictException(title, detail, problem?.Type),
-            HttpStatusCode.BadRequest => new TaskOrchestratorValidationException(
+            HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity => new TaskOrchestratorValidationException(
                 title, detail, problem?.Errors ?? new Dictionary<string, string[]>(), problem?.Type),
             _ => new TaskOrchestratorException(response.StatusCode, title, detail, problem?.Type, RetryAfter(response)),
         };

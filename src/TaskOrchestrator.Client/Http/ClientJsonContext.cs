@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using TaskOrchestrator.Client.Orchestrations;
+using TaskOrchestrator.Client.Schedules;
 using TaskOrchestrator.Client.Tasks;
 
 namespace TaskOrchestrator.Client.Http;
@@ -22,5 +23,9 @@ namespace TaskOrchestrator.Client.Http;
 [JsonSerializable(typeof(OrchestrationSummary[]))]
 [JsonSerializable(typeof(OrchestrationProgress))]
 [JsonSerializable(typeof(CancelOrchestrationAnswer))]
+[JsonSerializable(typeof(RecurringScheduleDefinition))]
+[JsonSerializable(typeof(RecurringSchedule))]
+[JsonSerializable(typeof(RecurringSchedule[]))]
+[JsonSerializable(typeof(ScheduleRunRecord))]
 [JsonSerializable(typeof(Problem))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

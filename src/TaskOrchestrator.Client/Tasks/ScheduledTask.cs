@@ -49,4 +49,10 @@ public sealed record ScheduledTask
 
     /// <summary>The orchestration that scheduled it (as a step, check or fallback), if any.</summary>
     public Guid? OrchestrationId { get; init; }
+
+    /// <summary>The recurring schedule that created it, if any.</summary>
+    public Guid? ScheduleId { get; init; }
+
+    /// <summary>For a schedule's run: the occurrence it runs (its due time), or when it was triggered.</summary>
+    public DateTimeOffset? ScheduledFor { get; init; }
 }
