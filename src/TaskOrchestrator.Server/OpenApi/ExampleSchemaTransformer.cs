@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Server.Endpoints.Signing;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
@@ -39,6 +41,18 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
                 "https://example.com/fallback", null, null),
             new(1, "https://example.com/step2", "POST", OrchestrationStepStatus.Running, Guid.Parse("019ac5f1-5d3c-7e01-b4f6-1a2b3c4d5e6f"),
                 ScheduledTaskStatus.Scheduled, null, "https://example.com/fallback", null, null),
+        ]);
+
+    private static readonly Guid ScheduleId = Guid.Parse("019ac5f2-1b2c-7a3d-9e4f-5a6b7c8d9e0f");
+
+    private static readonly ScheduleResource ExampleSchedule = new(
+        ScheduleId, ScheduleStatus.Active, CreatedAt, CreatedAt, "0 9 * * 1-5", null, "Europe/Berlin", null, null, "skip", "latest", 3_600_000,
+        new ScheduledTaskResource("https://example.com/hook", "POST", new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none"),
+        null,
+        ["2026-11-30T09:00:00+01:00", "2026-12-01T09:00:00+01:00", "2026-12-02T09:00:00+01:00", "2026-12-03T09:00:00+01:00", "2026-12-04T09:00:00+01:00"],
+        [
+            new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), TaskId, null, "Completed", null, null, null),
+            new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), null, null, null, true, "the previous run had not finished", null),
         ]);
 
     private static readonly Dictionary<Type, object> Examples = new()
@@ -86,6 +100,16 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), OrchestrationStatus.Failed, OrchestrationFailureReason.ConditionNotMet, 2, CreatedAt.AddMinutes(2)),
         [typeof(SigningKeysResource)] = new SigningKeysResource(
             "auth0|42", "auth0%7C42", "v2", [new("q3v0Zb3Lh0T9o7H1sQ2dU0Jm5cR8wX4yK6nP1aE7fGs=", "current")]),
+        [typeof(ScheduleRequest)] = new ScheduleRequest
+        {
+            Cron = "0 9 * * 1-5",
+            TimeZone = "Europe/Berlin",
+            Overlap = "skip",
+            CatchUp = "latest",
+            Task = new() { TaskUrl = "https://example.com/hook", Body = "{\"report\":\"daily\"}" },
+        },
+        [typeof(ScheduleResource)] = ExampleSchedule,
+        [typeof(ScheduleRunResource)] = new ScheduleRunResource(CreatedAt.AddMinutes(3), TaskId, null, "Scheduled", null, null, true),
         [typeof(CancelOrchestrationResponse)] = new CancelOrchestrationResponse(
             true, OrchestrationId, OrchestrationStatus.Cancelled, ExampleOrchestration with { Status = OrchestrationStatus.Cancelled, FinishedAt = CreatedAt.AddMinutes(2) }),
     };

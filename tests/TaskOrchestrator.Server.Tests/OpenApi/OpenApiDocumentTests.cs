@@ -9,7 +9,7 @@ namespace TaskOrchestrator.Server.Tests.OpenApi;
 [Collection(MemoryServerCollection.Name)]
 public sealed partial class OpenApiDocumentTests(MemoryServerFixture fixture)
 {
-    private static readonly string[] ProtectedPrefixes = ["/tasks", "/orchestrations", "/signing-keys", "/admin"];
+    private static readonly string[] ProtectedPrefixes = ["/tasks", "/orchestrations", "/schedules", "/signing-keys", "/admin"];
 
     private readonly HttpClient _anonymous = fixture.Server.CreateClient(token: null);
 
@@ -106,7 +106,7 @@ public sealed partial class OpenApiDocumentTests(MemoryServerFixture fixture)
         Assert.Contains("dueAt", required);
         Assert.DoesNotContain("startedAt", required);
         Assert.DoesNotContain("response", required);
-        foreach (var name in new[] { "TaskResource", "OrchestrationRequest", "OrchestrationResource", "ProblemDetails" })
+        foreach (var name in new[] { "TaskResource", "OrchestrationRequest", "OrchestrationResource", "ProblemDetails", "ScheduleRequest", "ScheduleResource", "ScheduleRunResource" })
         {
             Assert.True(schemas[name]?["examples"] is JsonArray { Count: > 0 }, $"The schema {name} has no example.");
         }
