@@ -171,7 +171,7 @@ public sealed partial class ScheduleGrain(
         // The run first: recorded only once it exists.
         await CreateRunAsync(run);
         await _writes.WriteOrDistrustAsync();
-        metrics.ScheduleOccurrence(created: true, caughtUp: false);
+        metrics.ScheduleOccurrence(created: true, late: false);
         return ScheduleCommandResult.Ok(Snapshot(), run);
     }
 
@@ -252,7 +252,7 @@ public sealed partial class ScheduleGrain(
                     if (occurrence.Run.RunId is not null)
                     {
                         await CreateRunAsync(occurrence.Run);
-                        metrics.ScheduleOccurrence(created: true, caughtUp: occurrence.Run.ScheduledFor < Now);
+                        metrics.ScheduleOccurrence(created: true, late: occurrence.Run.ScheduledFor < Now);
                     }
                     else if (occurrence.SkippedUnlessItExists is { } id && await RunExistsAsync(id))
                     {
@@ -261,7 +261,7 @@ public sealed partial class ScheduleGrain(
                     }
                     else
                     {
-                        metrics.ScheduleOccurrence(created: false, caughtUp: false);
+                        metrics.ScheduleOccurrence(created: false, late: false);
                         LogSkipped(occurrence.Run.ScheduledFor, occurrence.Run.Skipped);
                     }
                 }

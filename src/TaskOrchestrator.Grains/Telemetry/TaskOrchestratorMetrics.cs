@@ -60,7 +60,7 @@ public sealed class TaskOrchestratorMetrics
         _orchestrationsCreated = meter.CreateCounter<long>("taskorchestrator.orchestrations.created", "{orchestration}", "Orchestrations accepted and stored.");
         _scheduleOccurrences = meter.CreateCounter<long>(
             "taskorchestrator.schedules.occurrences", "{occurrence}",
-            "Occurrences of recurring schedules, by outcome (created: its run was created; skipped: overlap or missed) and whether it was caught up after its instant.");
+            "Occurrences of recurring schedules, by outcome (created: its run was created, or a run triggered by hand; skipped: overlap or missed) and late (its run was created after its instant: caught up after an outage, or a busy node).");
         _orchestrationsFinished = meter.CreateCounter<long>(
             "taskorchestrator.orchestrations.finished", "{orchestration}", "Orchestrations that ended, by outcome (completed, failed, cancelled) and failure reason.");
     }
@@ -101,8 +101,8 @@ public sealed class TaskOrchestratorMetrics
     public void OrchestrationCreated() => _orchestrationsCreated.Add(1);
 
     /// <summary>A schedule's occurrence was handled: its run created (or a run triggered by hand), or skipped.</summary>
-    public void ScheduleOccurrence(bool created, bool caughtUp) =>
-        _scheduleOccurrences.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "skipped"), new KeyValuePair<string, object?>("caught_up", caughtUp));
+    public void ScheduleOccurrence(bool created, bool late) =>
+        _scheduleOccurrences.Add(1, new KeyValuePair<string, object?>("outcome", created ? "created" : "skipped"), new KeyValuePair<string, object?>("late", late));
 
     /// <summary>An orchestration ended.</summary>
     public void OrchestrationFinished(OrchestrationStatus status, OrchestrationFailureReason? reason) =>

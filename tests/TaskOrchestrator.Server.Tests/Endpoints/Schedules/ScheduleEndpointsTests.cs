@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TaskOrchestrator.Server.Tests.Endpoints.Tasks;
+using TaskOrchestrator.Server.Tests.Telemetry;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Server.Tests.Endpoints.Schedules;
@@ -76,6 +77,11 @@ public sealed partial class ScheduleEndpointsTests(MemoryServerFixture fixture)
             var started = TaskApi.Instant(task["attempts"]![0]!["startedAt"]);
             Assert.True(started >= TaskApi.Instant(task["scheduledFor"]), $"A run started at {started:O}, before its occurrence {task["scheduledFor"]}");
         }
+
+        await Poll.UntilAsync(
+            () => PrometheusScrape.ScrapeAsync(fixture.Server.BaseAddress),
+            m => m.Value("taskorchestrator_schedules_occurrences_total", "outcome=\"created\"", "late=\"false\"") >= 3,
+            TimeSpan.FromSeconds(10), "three occurrences created in /metrics");
 
         var schedule = await GetAsync(id);
         var recent = schedule["recentRuns"]!.AsArray();
