@@ -67,6 +67,36 @@ public sealed class PendingLimitTests(PendingLimitTests.ServerWithSmallCaps fixt
     }
 
     [Fact]
+    public async Task CreateSchedule_AtCap_Returns429UntilOneIsDeleted_AndItsRunsDoNotCountAsTasks()
+    {
+        using var client = NewOwner();
+        var schedule = new { cron = "@daily", task = new { taskURL = fixture.Target.UrlFor() } };
+        using var first = await client.PostAsJsonAsync("/schedules", schedule);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var id = (string)(await first.Content.ReadFromJsonAsync<System.Text.Json.Nodes.JsonObject>())!["id"]!;
+
+        using var refused = await client.PostAsJsonAsync("/schedules", schedule);
+
+        var problem = await TaskApi.AssertProblemAsync(refused, HttpStatusCode.TooManyRequests);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("Over the schedules limit", (string)problem["title"]!);
+        Assert.Contains("the limit per owner is 1", (string)problem["detail"]!, StringComparison.Ordinal);
+
+        // A run it creates is not a standalone task: two tasks still fit under the cap of 2.
+        using (var trigger = await client.PostAsync($"/schedules/{id}/trigger", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, trigger.StatusCode);
+        }
+
+        await TaskApi.CreateAsync(client, FarTask());
+        await TaskApi.CreateAsync(client, FarTask());
+
+        using var delete = await client.DeleteAsync($"/schedules/{id}");
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        await Poll.UntilAsync(() => TryCreateAsync(client, "/schedules", schedule), Deadline, "a schedule to be accepted once the first was deleted");
+    }
+
+    [Fact]
     public async Task CreateTask_StepsOfOrchestrations_DoNotCount()
     {
         // The orchestration's first step is a Scheduled task of this owner, and so would be counted if steps were.
@@ -174,6 +204,7 @@ public sealed class PendingLimitTests(PendingLimitTests.ServerWithSmallCaps fixt
             var settings = ServerSettings.InMemory();
             settings["TaskOrchestrator:Limits:Pending:MaxTasks"] = "2";
             settings["TaskOrchestrator:Limits:Pending:MaxOrchestrations"] = "1";
+            settings["TaskOrchestrator:Limits:Pending:MaxSchedules"] = "1";
             Server = await ServerProcess.StartAsync(settings);
         }
 
