@@ -138,7 +138,8 @@ internal static class ScheduleRequestValidator
         var field = cron is not null ? "cron" : "everyInMS";
         if (!Cadence.TryParse(cron, every, timeZone, anchor, start, end, out var cadence, out var problem))
         {
-            errors[field] = [Bounded(problem)];
+            // The problem quotes the expression (at most 256 characters, checked before) and the parser's reason: keep both whole.
+            errors[field] = [Bounded(problem, 512)];
             return;
         }
 
@@ -236,5 +237,5 @@ internal static class ScheduleRequestValidator
     private static ScheduleOverlap? Error(Dictionary<string, string[]> errors, string field, string problem) => Error<ScheduleOverlap>(errors, field, problem);
 
     // Text a caller sent, echoed in a problem: cut to a sane length.
-    private static string Bounded(string text) => text.Length <= 128 ? text : text[..128] + "…";
+    private static string Bounded(string text, int max = 128) => text.Length <= max ? text : text[..max] + "…";
 }

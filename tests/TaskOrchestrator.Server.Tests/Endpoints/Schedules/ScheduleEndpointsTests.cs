@@ -181,7 +181,7 @@ public sealed partial class ScheduleEndpointsTests(MemoryServerFixture fixture)
 
     [Theory]
     [InlineData("""{"cron":"0 9 * *","task":{"taskURL":"http://127.0.0.1:9/x"}}""", "cron", "has 4")]
-    [InlineData("""{"cron":"99 9 * * *","task":{"taskURL":"http://127.0.0.1:9/x"}}""", "cron", "not a valid cron expression")]
+    [InlineData("""{"cron":"0 61 * * *","task":{"taskURL":"http://127.0.0.1:9/x"}}""", "cron", "not a valid cron expression: The given cron expression has an invalid format. Hours: Value must be a number between 0 and 23")]
     [InlineData("""{"cron":"0 0 30 2 *","task":{"taskURL":"http://127.0.0.1:9/x"}}""", "cron", "never fires")]
     [InlineData("""{"cron":"* * * * * *","timeZone":"Mars/Olympus","task":{"taskURL":"http://127.0.0.1:9/x"}}""", "timeZone", "not a time zone")]
     [InlineData("""{"everyInMS":10,"task":{"taskURL":"http://127.0.0.1:9/x"}}""", "everyInMS", "configured minimum")]
