@@ -9,7 +9,10 @@ namespace TaskOrchestrator.Schedules;
 /// </summary>
 /// <remarks>
 /// An occurrence is handled <see cref="ScheduleOptions.CreateAhead"/> before its instant: its run (a task due on the
-/// instant, or an orchestration starting then) is created, and fires as precisely as any task. One handled more than
+/// instant, or an orchestration starting then) is created, and fires as precisely as any task. Under the overlap policy
+/// <c>skip</c>, an occurrence whose previous run is still going at that moment is judged again later (the previous run
+/// may finish in between): a quarter of <see cref="ScheduleOptions.CreateAhead"/> before its instant, so a run created
+/// then still fires on time, and last on the instant itself, when it runs at once or is skipped. One handled more than
 /// <see cref="ScheduleOptions.MissedAfter"/> after its instant was missed (the service was down, or the schedule's silo
 /// dead): the catch-up policy decides whether it runs (at once) within the catch-up window. Occurrences that came while
 /// paused are never caught up: a resume continues from the next occurrence after it.
@@ -17,6 +20,10 @@ namespace TaskOrchestrator.Schedules;
 public sealed class ScheduleLifecycle(ScheduleOptions options, TimeProvider time)
 {
     private Cadence? _cadence;
+
+    // An occurrence judged again later (overlap skip, its previous run still going when it was near), and when.
+    // Not stored: after a restart the occurrence is judged again, ahead, and waits again if it must.
+    private (DateTimeOffset Occurrence, DateTimeOffset At)? _judgeAgain;
 
     /// <summary>The schedule's record: what is stored.</summary>
     public ScheduleGrainState State { get; private set; } = new();
@@ -34,8 +41,12 @@ public sealed class ScheduleLifecycle(ScheduleOptions options, TimeProvider time
     /// <summary>The next occurrence not yet handled, or null (paused, deleted, ended).</summary>
     public DateTimeOffset? NextOccurrence => Exists && State.Status == ScheduleStatus.Active ? Cadence.Next(State.HandledThrough) : null;
 
-    /// <summary>When the grain must handle <see cref="NextOccurrence"/> (create its run), or null.</summary>
-    public DateTimeOffset? WakeAt => NextOccurrence - options.CreateAhead;
+    /// <summary>
+    /// When the grain must handle <see cref="NextOccurrence"/> (create its run, or judge it again), or null.
+    /// </summary>
+    public DateTimeOffset? WakeAt => NextOccurrence is { } next
+        ? (_judgeAgain is { } again && again.Occurrence == next ? again.At : next - options.CreateAhead)
+        : null;
 
     /// <summary>Takes the record this activation found.</summary>
     public void Load(ScheduleGrainState record)
@@ -98,6 +109,7 @@ public sealed class ScheduleLifecycle(ScheduleOptions options, TimeProvider time
             State.HandledThrough = through;
         }
 
+        var handledAtStart = State.HandledThrough;
         var missed = new List<DateTimeOffset>();
         var onTime = new List<DateTimeOffset>();
         for (var at = Cadence.Next(State.HandledThrough); at is { } occurrence && occurrence <= horizon; at = Cadence.Next(occurrence))
@@ -125,11 +137,23 @@ public sealed class ScheduleLifecycle(ScheduleOptions options, TimeProvider time
         }
 
         var finished = previousRunFinished;
+        var handledBefore = missed.Count > 0 ? missed[^1] : handledAtStart;
+        _judgeAgain = null;
         foreach (var occurrence in caughtUp.Concat(onTime))
         {
             if (definition.Overlap == ScheduleOverlap.Skip && !finished)
             {
+                if (occurrence > now)
+                {
+                    // Not its instant yet: the previous run may still finish in time. Leave it, and what follows, unhandled.
+                    var again = occurrence - (options.CreateAhead / 4);
+                    State.HandledThrough = handledBefore;
+                    _judgeAgain = (occurrence, again > now ? again : occurrence);
+                    break;
+                }
+
                 due.Add(Skip(occurrence, "the previous run had not finished", unlessItExists: OccurrenceIds.For(scheduleId, occurrence)));
+                handledBefore = occurrence;
                 continue;
             }
 
@@ -138,6 +162,7 @@ public sealed class ScheduleLifecycle(ScheduleOptions options, TimeProvider time
             State.AddRun(run);
             due.Add(new DueOccurrence(run, null));
             finished = false;
+            handledBefore = occurrence;
         }
 
         return due;

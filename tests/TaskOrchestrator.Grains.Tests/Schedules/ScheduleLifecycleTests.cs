@@ -110,6 +110,91 @@ public sealed class ScheduleLifecycleTests
     }
 
     [Fact]
+    public void TakeDue_OverlapSkipWhilePreviousRunsAhead_JudgedAgainAQuarterOfCreateAheadBeforeThenOnItsInstant()
+    {
+        var schedule = Create(every: TimeSpan.FromMinutes(1), overlap: ScheduleOverlap.Skip);
+        _time.Advance(TimeSpan.FromSeconds(58));
+
+        Assert.Empty(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+
+        Assert.Equal(Created.AddMinutes(1), schedule.NextOccurrence);
+        Assert.Equal(Created.AddMinutes(1) - (Options.CreateAhead / 4), schedule.WakeAt);
+        Assert.Empty(schedule.State.Runs);
+
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Empty(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+        Assert.Equal(Created.AddMinutes(1), schedule.WakeAt);
+    }
+
+    [Fact]
+    public void TakeDue_OverlapSkipPreviousFinishedBeforeTheSecondLook_CreatedAheadOfTheInstant()
+    {
+        var schedule = Create(every: TimeSpan.FromMinutes(1), overlap: ScheduleOverlap.Skip);
+        _time.Advance(TimeSpan.FromSeconds(58));
+        Assert.Empty(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+        _time.Advance(TimeSpan.FromSeconds(1.5));
+
+        var due = Assert.Single(schedule.TakeDue(ScheduleId, previousRunFinished: true));
+
+        Assert.Equal(Created.AddMinutes(1), due.Run.ScheduledFor);
+        Assert.True(due.Run.ScheduledFor > _time.GetUtcNow());
+    }
+
+    [Fact]
+    public void TakeDue_OverlapSkipPreviousFinishedByTheInstant_RunsOnTheInstant()
+    {
+        var schedule = Create(every: TimeSpan.FromMinutes(1), overlap: ScheduleOverlap.Skip);
+        _time.Advance(TimeSpan.FromSeconds(58));
+        Assert.Empty(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var due = Assert.Single(schedule.TakeDue(ScheduleId, previousRunFinished: true));
+
+        Assert.Equal(Created.AddMinutes(1), due.Run.ScheduledFor);
+        Assert.Equal(OccurrenceIds.For(ScheduleId, Created.AddMinutes(1)), due.Run.TaskId);
+        Assert.Equal(Created.AddMinutes(2) - Options.CreateAhead, schedule.WakeAt);
+    }
+
+    [Fact]
+    public void TakeDue_OverlapSkipPreviousStillGoingOnTheInstant_Skipped()
+    {
+        var schedule = Create(every: TimeSpan.FromMinutes(1), overlap: ScheduleOverlap.Skip);
+        _time.Advance(TimeSpan.FromSeconds(58));
+        Assert.Empty(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        var due = Assert.Single(schedule.TakeDue(ScheduleId, previousRunFinished: false));
+
+        Assert.Equal("the previous run had not finished", due.Run.Skipped);
+        Assert.Equal(Created.AddMinutes(2), schedule.NextOccurrence);
+    }
+
+    [Fact]
+    public void TakeDue_IntervalNoLongerThanCreateAhead_QuickRunsAreNeverSkipped()
+    {
+        // Every 2 s with runs created 2 s ahead: each occurrence is near while the previous one is due. Runs that end
+        // within a second must all run, none skipped for overlap, and each be created before its instant.
+        var schedule = Create(every: Options.CreateAhead, overlap: ScheduleOverlap.Skip);
+        var finishedAt = DateTimeOffset.MinValue;
+        var runs = new List<ScheduleRun>();
+        for (var step = 0; step < 40; step++)
+        {
+            foreach (var due in schedule.TakeDue(ScheduleId, previousRunFinished: _time.GetUtcNow() >= finishedAt))
+            {
+                Assert.Null(due.Run.Skipped);
+                Assert.True(due.Run.ScheduledFor > _time.GetUtcNow(), $"{due.Run.ScheduledFor:O} created at {_time.GetUtcNow():O}");
+                runs.Add(due.Run);
+                finishedAt = due.Run.ScheduledFor.AddMilliseconds(300);
+            }
+
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
+        Assert.Equal(runs.Count, runs.Select(r => r.ScheduledFor).Distinct().Count());
+        Assert.InRange(runs.Count, 9, 11);
+    }
+
+    [Fact]
     public void TakeDue_OverlapAllowWhilePreviousRuns_Runs()
     {
         var schedule = Create(every: TimeSpan.FromMinutes(1), overlap: ScheduleOverlap.Allow);
@@ -176,16 +261,19 @@ public sealed class ScheduleLifecycleTests
     }
 
     [Fact]
-    public void TakeDue_CatchUpAllWithOverlapSkip_OnlyTheFirstRunsTheRestAreSkipped()
+    public void TakeDue_CatchUpAllWithOverlapSkip_OnlyTheFirstRunsTheRestAreSkippedOrWaitForTheirInstant()
     {
         var schedule = Create(every: TimeSpan.FromMinutes(1), catchUp: ScheduleCatchUp.All, overlap: ScheduleOverlap.Skip);
         _time.Advance(TimeSpan.FromMinutes(3) - Options.CreateAhead);
 
         var due = schedule.TakeDue(ScheduleId, previousRunFinished: true);
 
-        Assert.Equal(3, due.Count);
+        Assert.Equal(2, due.Count);
         Assert.NotNull(due[0].Run.TaskId);
-        Assert.All(due.Skip(1), d => Assert.Equal("the previous run had not finished", d.Run.Skipped));
+        Assert.Equal("the previous run had not finished", due[1].Run.Skipped);
+
+        // The occurrence still ahead is judged again nearer its instant: the caught-up run may have finished by then.
+        Assert.Equal(Created.AddMinutes(3) - (Options.CreateAhead / 4), schedule.WakeAt);
     }
 
     [Fact]
