@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace TaskOrchestrator.Benchmarks;
 
-/// <summary>The command line: <c>&lt;scenario&gt; [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json]</c>.</summary>
+/// <summary>The command line: <c>&lt;scenario&gt; [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--cron EXPR]</c>.</summary>
 internal sealed record BenchmarkOptions(
     string Scenario,
     double Rate,
@@ -16,15 +16,16 @@ internal sealed record BenchmarkOptions(
     string? Out,
     int Concurrency,
     int Tasks,
-    int Owners)
+    int Owners,
+    string Cron)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
         if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)]");
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--cron EXPR (schedules)]");
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -46,7 +47,7 @@ internal sealed record BenchmarkOptions(
             scenario,
             Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 200,
             Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, _ => 60 }),
-            Int("count", scenario == "pending" ? 100_000 : 20_000),
+            Int("count", scenario switch { "pending" => 100_000, "schedules" => 1000, _ => 20_000 }),
             Int("within", 20),
             Int("delay-ms", 2000),
             Get("storage") ?? "azure",
@@ -55,7 +56,8 @@ internal sealed record BenchmarkOptions(
             Get("out"),
             Int("concurrency", 64),
             Int("tasks", 200_000),
-            Int("owners", 100));
+            Int("owners", 100),
+            Get("cron") ?? "*/5 * * * * *");
         if (named.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using TaskOrchestrator.Benchmarks;
 
-// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing> [options]
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing|schedules> [options]
 BenchmarkOptions options;
 try
 {
@@ -30,6 +30,7 @@ object result = options.Scenario switch
     "burst" => await scenarios.BurstAsync(),
     "storage-costs" => await new StorageCosts(options, service, Console.Out).RunAsync(),
     "listing" => await new ListingBenchmark(options, service, Console.Out).RunAsync(),
+    "schedules" => await new SchedulesBenchmark(options, service, Console.Out).RunAsync(),
     _ => await scenarios.PendingAsync(),
 };
 

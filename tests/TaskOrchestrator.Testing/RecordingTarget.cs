@@ -36,7 +36,7 @@ public sealed class RecordingTarget : IAsyncDisposable
 
     /// <summary>
     /// Starts a target on a free loopback port. With <paramref name="arrivalsOnly"/> it keeps only when, how and where each
-    /// call arrived (no headers, no body): for the benchmark, whose target shares its process with the load it measures.
+    /// call arrived, and its task id (no other header, no body): for the benchmark, whose target shares its process with the load it measures.
     /// </summary>
     public static async Task<RecordingTarget> StartAsync(bool arrivalsOnly = false)
     {
@@ -77,7 +77,10 @@ public sealed class RecordingTarget : IAsyncDisposable
         var arrivedAt = DateTimeOffset.UtcNow;
         if (_arrivalsOnly)
         {
-            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", NoHeaders, ""));
+            // The task id alone, which tells the occurrences of one schedule (all on one URL) apart.
+            var taskId = context.Request.Headers["TaskOrchestrator-Task-Id"].ToString();
+            var headers = taskId.Length == 0 ? NoHeaders : new Dictionary<string, string>(1) { ["TaskOrchestrator-Task-Id"] = taskId };
+            _calls.Enqueue(new RecordedCall(arrivedAt, context.Request.Method, context.Request.Path.Value ?? "", headers, ""));
         }
         else
         {
