@@ -83,24 +83,24 @@ public sealed partial class ScheduleGrain
         _reminderSteady = false;
     }
 
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Schedule created: {Cadence} in {TimeZone}, paused {Paused}")]
-    private partial void LogCreated(string cadence, string timeZone, bool paused);
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Schedule {ScheduleId} created: {Cadence} in {TimeZone}, paused {Paused}")]
+    private partial void LogCreated(Guid scheduleId, string cadence, string timeZone, bool paused);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Schedule paused")]
-    private partial void LogPaused();
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Schedule {ScheduleId} paused")]
+    private partial void LogPaused(Guid scheduleId);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Schedule resumed")]
-    private partial void LogResumed();
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Schedule {ScheduleId} resumed")]
+    private partial void LogResumed(Guid scheduleId);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Schedule deleted")]
-    private partial void LogDeleted();
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Schedule {ScheduleId} deleted")]
+    private partial void LogDeleted(Guid scheduleId);
 
-    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Schedule occurrence {ScheduledFor:O} skipped: {Reason}")]
-    private partial void LogSkipped(DateTimeOffset scheduledFor, string? reason);
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "Schedule {ScheduleId} occurrence {ScheduledFor:O} skipped: {Reason}")]
+    private partial void LogSkipped(Guid scheduleId, DateTimeOffset scheduledFor, string? reason);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Schedule occurrences could not be created or recorded; the reminder handles them again")]
-    private partial void LogOccurrencesDeferred(Exception exception);
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Schedule {ScheduleId}: occurrences could not be created or recorded; the reminder handles them again")]
+    private partial void LogOccurrencesDeferred(Guid scheduleId, Exception exception);
 
-    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Schedule stored, but its listing rows were not; its next change writes them again")]
-    private partial void LogListingDeferred(Exception exception);
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "Schedule {ScheduleId} stored, but its listing rows were not; its next change writes them again")]
+    private partial void LogListingDeferred(Guid scheduleId, Exception exception);
 }

@@ -83,7 +83,7 @@ public sealed partial class ScheduleGrain(
             throw;
         }
 
-        LogCreated(definition.Cron ?? $"every {definition.Every}", definition.TimeZone, paused);
+        LogCreated(this.GetPrimaryKey(), definition.Cron ?? $"every {definition.Every}", definition.TimeZone, paused);
         ArmIfNear();
         return ScheduleCommandResult.Ok(Snapshot());
     }
@@ -133,7 +133,7 @@ public sealed partial class ScheduleGrain(
             await SaveAsync();
             DisposeTimer();
             await RemoveReminderAsync();
-            LogPaused();
+            LogPaused(this.GetPrimaryKey());
         }
 
         return ScheduleCommandResult.Ok(Snapshot());
@@ -152,7 +152,7 @@ public sealed partial class ScheduleGrain(
             await SaveAsync();
             await PlanReminderAsync();
             ArmIfNear();
-            LogResumed();
+            LogResumed(this.GetPrimaryKey());
         }
 
         return ScheduleCommandResult.Ok(Snapshot());
@@ -190,7 +190,7 @@ public sealed partial class ScheduleGrain(
         // The deletion is stored first: from then on nothing more is created, whatever happens to the clean-up after it.
         await _writes.WriteOrDistrustAsync();
         PendingRelease.ScheduleDeleted(GrainFactory, summary.Owner);
-        LogDeleted();
+        LogDeleted(this.GetPrimaryKey());
         await CleanUpDeletedAsync(summary);
         return ScheduleCommandResult.Ok(null);
     }
@@ -262,7 +262,7 @@ public sealed partial class ScheduleGrain(
                     else
                     {
                         metrics.ScheduleOccurrence(created: false, late: false);
-                        LogSkipped(occurrence.Run.ScheduledFor, occurrence.Run.Skipped);
+                        LogSkipped(this.GetPrimaryKey(), occurrence.Run.ScheduledFor, occurrence.Run.Skipped);
                     }
                 }
 
@@ -271,7 +271,7 @@ public sealed partial class ScheduleGrain(
             catch (Exception e) when (!_writes.Distrusted)
             {
                 // Not recorded: the next activation handles the same occurrences again and finds the runs that exist.
-                LogOccurrencesDeferred(e);
+                LogOccurrencesDeferred(this.GetPrimaryKey(), e);
                 _writes.Distrust();
                 return;
             }
@@ -355,7 +355,7 @@ public sealed partial class ScheduleGrain(
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            LogListingDeferred(e);
+            LogListingDeferred(this.GetPrimaryKey(), e);
         }
     }
 }
