@@ -125,7 +125,8 @@ public sealed class OrchestrationEndpointsTests(MemoryServerFixture fixture)
     public async Task Cancel_Scheduled_Returns200AndRunsNothing()
     {
         var url = fixture.Target.UrlFor();
-        var id = (string)(await OrchestrationApi.CreateAsync(_client, new { initialDelayInMS = 300, tasks = new[] { new { taskURL = url } } }))["id"]!;
+        // Due in 3 s, so that the cancel comes first even on a loaded machine (at 300 ms it lost the race at a load of 40).
+        var id = (string)(await OrchestrationApi.CreateAsync(_client, new { initialDelayInMS = 3000, tasks = new[] { new { taskURL = url } } }))["id"]!;
         using var response = await _client.PutAsync($"/orchestrations/{id}/cancel", null);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -134,7 +135,7 @@ public sealed class OrchestrationEndpointsTests(MemoryServerFixture fixture)
         Assert.Equal("Cancelled", (string)OrchestrationApi.Step(body["orchestration"]!.AsObject(), 0)["taskStatus"]!);
 
         var sentinel = fixture.Target.UrlFor();
-        await TaskApi.CreateAsync(_client, new { taskURL = sentinel, delayInMS = 600 });
+        await TaskApi.CreateAsync(_client, new { taskURL = sentinel, delayInMS = 3500 });
         await fixture.Target.WaitForCallsAsync(sentinel);
         Assert.Empty(fixture.Target.CallsTo(url));
         var listed = await _client.GetFromJsonAsync<JsonArray>("/orchestrations?status=Cancelled");
