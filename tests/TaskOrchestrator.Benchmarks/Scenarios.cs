@@ -214,7 +214,8 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         return Percentiles.Of(values);
     }
 
-    private async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls, CpuPerTask Cpu)> RunSteadyAsync(double rate, int count, int delayMs)
+    /// <summary><paramref name="count"/> tasks at <paramref name="rate"/> per second, each due <paramref name="delayMs"/> after it is scheduled; prints what each process spent.</summary>
+    internal async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls, CpuPerTask Cpu)> RunSteadyAsync(double rate, int count, int delayMs)
     {
         var before = await service.StatsAsync();
         var cpu = CpuMeter.Start(service);
