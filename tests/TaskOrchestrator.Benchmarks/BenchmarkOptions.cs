@@ -18,7 +18,7 @@ internal sealed record BenchmarkOptions(
     int Tasks,
     int Owners)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "versus"];
 
     public static BenchmarkOptions Parse(string[] args)
     {

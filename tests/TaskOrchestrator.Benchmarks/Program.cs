@@ -1,7 +1,14 @@
 using System.Text.Json;
 using TaskOrchestrator.Benchmarks;
+using TaskOrchestrator.Benchmarks.Versus;
 
-// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing> [options]
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing|versus> [options]
+if (args is ["peer", .. var peerArguments])
+{
+    // The versus scenario runs each peer scheduler in a process of its own: this one.
+    return await PeerHost.RunAsync(peerArguments);
+}
+
 BenchmarkOptions options;
 try
 {
@@ -30,6 +37,7 @@ object result = options.Scenario switch
     "burst" => await scenarios.BurstAsync(),
     "storage-costs" => await new StorageCosts(options, service, Console.Out).RunAsync(),
     "listing" => await new ListingBenchmark(options, service, Console.Out).RunAsync(),
+    "versus" => await new VersusScenario(options, service, scenarios, Console.Out).RunAsync(),
     _ => await scenarios.PendingAsync(),
 };
 
