@@ -11,7 +11,9 @@ namespace TaskOrchestrator.Benchmarks.Versus;
 /// <remarks>
 /// Settings: 20 workers (Hangfire's own default is 5 per core, at most 20: 10 here), the schedule polled every 1 s (the
 /// shortest the documentation shows) or at its default; everything else at Hangfire's defaults, automatic retries
-/// included (a failed call is retried, which would show as a duplicate).
+/// included (a failed call is retried, which would show as a duplicate). Hangfire keeps a delayed job's due time as a
+/// whole-second Unix timestamp and enqueues the jobs whose second has begun, so a job can run up to a second before the
+/// instant it was scheduled for: the table counts those as early, as it would ours.
 /// </remarks>
 internal sealed class HangfirePeer(TimeSpan? pollingInterval) : IPeerScheduler
 {

@@ -54,8 +54,8 @@ internal sealed class VersusScenario(BenchmarkOptions options, ServiceUnderTest 
         var loadAfter = LoadAverage();
 
         Print(rows);
-        output.WriteLine($"  CPU/job: of the process that fires, per task, less that process's idle CPU over the run (measured for {PeerHost.IdleWindow.TotalSeconds:0} s just before it)");
-        output.WriteLine($"  ours: {ours.CpuRawPerJobMs:0.00} ms before the baseline of {ours.IdleCpuMsPerSecond:0.0} ms/s; Azurite, a process of its own, {ours.StoreCpuPerJobMs?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"} ms per task on top");
+        output.WriteLine($"  idle CPU (ms/s, measured for {PeerHost.IdleWindow.TotalSeconds:0} s just before each run): {string.Join(", ", rows.Select(r => $"{r.Name} {Ms(r.IdleCpuMsPerSecond)}"))}");
+        output.WriteLine($"  ours: Azurite, a process of its own, {ours.StoreCpuPerJobMs?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"} ms per task on top");
         if (backgroundCores is { } cores)
         {
             output.WriteLine($"  while the peers ran, our idle server and Azurite kept {cores:0.000} of a core busy");
@@ -102,14 +102,14 @@ internal sealed class VersusScenario(BenchmarkOptions options, ServiceUnderTest 
     private void Print(List<VersusRow> rows)
     {
         output.WriteLine();
-        output.WriteLine($"  {"scheduler",-26} {"scheduled",9} {"fired",6} {"early",5} {"lost",5} {"dup",4} {"p50",8} {"p90",8} {"p99",8} {"p99.9",8} {"max",8}  {"CPU/job",8}");
+        output.WriteLine($"  {"scheduler",-26} {"scheduled",9} {"fired",6} {"early",5} {"lost",5} {"dup",4} {"p50",8} {"p90",8} {"p99",8} {"p99.9",8} {"max",8}  {"CPU/job",8} {"net",6}");
         foreach (var row in rows)
         {
             var l = row.LatenessMs;
-            output.WriteLine($"  {row.Name + (row.Durable ? " (durable)" : ""),-26} {row.Scheduled,9} {row.Fired,6} {row.Early,5} {row.Lost,5} {row.Duplicates,4} {Ms(l.P50),8} {Ms(l.P90),8} {Ms(l.P99),8} {Ms(l.P999),8} {Ms(l.Max),8}  {Ms(row.CpuPerJobMs),8}");
+            output.WriteLine($"  {row.Name + (row.Durable ? " (durable)" : ""),-26} {row.Scheduled,9} {row.Fired,6} {row.Early,5} {row.Lost,5} {row.Duplicates,4} {Ms(l.P50),8} {Ms(l.P90),8} {Ms(l.P99),8} {Ms(l.P999),8} {Ms(l.Max),8}  {Ms(row.CpuRawPerJobMs),8} {Ms(row.CpuPerJobMs),6}");
         }
 
-        output.WriteLine("  (lateness in ms: arrival at the target − due instant; CPU per task in ms)");
+        output.WriteLine("  (lateness in ms: arrival at the target − due instant; CPU/job: ms of CPU of the process that fires per task, over the run; net: less that process's idle CPU over as long)");
         foreach (var row in rows)
         {
             output.WriteLine($"  {row.Name}: {row.Settings}");
