@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TaskOrchestrator.Benchmarks;
 using TaskOrchestrator.Benchmarks.Versus;
 
@@ -43,7 +44,7 @@ object result = options.Scenario switch
 
 if (options.Out is { } path)
 {
-    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     Console.WriteLine($"figures written to {path}");
 }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -70,7 +71,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         double[] rates = [100, 200, 300, 400, 500, 650, 800, 1000, 1300, 1600, 2000, 2500, 3000, 3500, 4000, 5000];
         var steps = new List<object>();
         double best = 0;
-        double bestCallsPerTask = double.NaN;
+        double? bestCallsPerTask = null;
         var storageCosts = service.AzuriteConnectionString is null
             ? null
             : await new StorageCosts(options with { Seconds = 5 }, service, output).RunAsync();
@@ -119,7 +120,7 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
 
         double? raw = service.AzuriteConnectionString is { } connection ? await RawUpsertRateAsync(connection) : null;
         double? sustainedRatio = ceiling is null ? null : best / ceiling.TasksPerSecond;
-        output.WriteLine($"  sustained end to end: {best}/s   storage calls/task: {bestCallsPerTask:0.00}");
+        output.WriteLine($"  sustained end to end: {best}/s   storage calls/task: {bestCallsPerTask?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"}");
         if (raw is { } r)
         {
             output.WriteLine($"  raw Azurite upserts ({options.Concurrency} in flight): {r:0}/s   ratio: {best / r:P0}");
