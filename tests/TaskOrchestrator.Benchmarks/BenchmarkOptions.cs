@@ -19,7 +19,7 @@ internal sealed record BenchmarkOptions(
     int Owners,
     string Cron)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules", "versus"];
 
     public static BenchmarkOptions Parse(string[] args)
     {

@@ -7,8 +7,9 @@ namespace TaskOrchestrator.Benchmarks;
 /// <param name="AzuriteMs">Azurite (null without Azurite); it runs on one thread, so 1000 / this is its ceiling in tasks/s.</param>
 /// <param name="BenchmarkMs">This process: the load driver and the target that records the calls.</param>
 /// <param name="CoresBusy">All three together, in cores busy on average from the first task scheduled to the last call's arrival.</param>
+/// <param name="Seconds">How long that was: what an idle baseline in CPU per second is multiplied by.</param>
 /// <remarks>The figures include each process's fixed background work over the run, so they fall as the rate rises.</remarks>
-internal sealed record CpuPerTask(double? ServerMs, double? AzuriteMs, double BenchmarkMs, double CoresBusy)
+internal sealed record CpuPerTask(double? ServerMs, double? AzuriteMs, double BenchmarkMs, double CoresBusy, double Seconds)
 {
     /// <summary>All three together.</summary>
     public double TotalMs => (ServerMs ?? 0) + (AzuriteMs ?? 0) + BenchmarkMs;
@@ -48,11 +49,13 @@ internal sealed class CpuMeter
         var azurite = _service.AzuriteProcessId is { } azuriteId && _azurite is { } azuriteBefore ? ProcessTree.CpuTime(azuriteId) - azuriteBefore : (TimeSpan?)null;
         var self = Process.GetCurrentProcess().TotalProcessorTime - _self;
         var all = (server ?? TimeSpan.Zero) + (azurite ?? TimeSpan.Zero) + self;
+        var elapsed = Stopwatch.GetElapsedTime(_started);
         double PerTaskMs(TimeSpan used) => used.TotalMilliseconds / Math.Max(1, tasks);
         return new CpuPerTask(
             server is { } s ? PerTaskMs(s) : null,
             azurite is { } a ? PerTaskMs(a) : null,
             PerTaskMs(self),
-            all / Stopwatch.GetElapsedTime(_started));
+            all / elapsed,
+            elapsed.TotalSeconds);
     }
 }

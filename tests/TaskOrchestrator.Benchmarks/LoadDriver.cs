@@ -13,9 +13,21 @@ internal sealed record Scheduled(string Url, int StatusCode, double LatencyMs, D
 internal sealed class LoadDriver(ServiceUnderTest service, int maxInFlight)
 {
     /// <summary>Schedules <paramref name="count"/> tasks at <paramref name="rate"/> per second (infinity: as fast as possible).</summary>
-    public async Task<IReadOnlyList<Scheduled>> ScheduleAsync(int count, double rate, Func<int, (string Url, object Body)> bodyFor, Action<int>? progress = null)
+    public Task<Scheduled[]> ScheduleAsync(int count, double rate, Func<int, (string Url, object Body)> bodyFor, Action<int>? progress = null) =>
+        PaceAsync(count, rate, maxInFlight, index =>
+        {
+            var (url, body) = bodyFor(index);
+            return PostAsync(url, body);
+        }, progress);
+
+    /// <summary>
+    /// Starts <paramref name="call"/> <paramref name="count"/> times at <paramref name="rate"/> per second (open loop: the
+    /// i-th call starts i / rate seconds after the first, whatever the earlier ones took), at most
+    /// <paramref name="maxInFlight"/> at once; returns each call's result by index.
+    /// </summary>
+    public static async Task<T[]> PaceAsync<T>(int count, double rate, int maxInFlight, Func<int, Task<T>> call, Action<int>? progress = null)
     {
-        var results = new Scheduled[count];
+        var results = new T[count];
         using var slots = new SemaphoreSlim(maxInFlight);
         var clock = Stopwatch.StartNew();
         var inFlight = new List<Task>(count);
@@ -36,8 +48,7 @@ internal sealed class LoadDriver(ServiceUnderTest service, int maxInFlight)
             {
                 try
                 {
-                    var (url, body) = bodyFor(index);
-                    results[index] = await PostAsync(url, body);
+                    results[index] = await call(index);
                 }
                 finally
                 {

@@ -1,7 +1,15 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TaskOrchestrator.Benchmarks;
+using TaskOrchestrator.Benchmarks.Versus;
 
-// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing|schedules> [options]
+// dotnet run -c Release --project tests/TaskOrchestrator.Benchmarks -- <lateness|throughput|burst|pending|storage-costs|listing|schedules|versus> [options]
+if (args is ["peer", .. var peerArguments])
+{
+    // The versus scenario runs each peer scheduler in a process of its own: this one.
+    return await PeerHost.RunAsync(peerArguments);
+}
+
 BenchmarkOptions options;
 try
 {
@@ -31,12 +39,13 @@ object result = options.Scenario switch
     "storage-costs" => await new StorageCosts(options, service, Console.Out).RunAsync(),
     "listing" => await new ListingBenchmark(options, service, Console.Out).RunAsync(),
     "schedules" => await new SchedulesBenchmark(options, service, Console.Out).RunAsync(),
+    "versus" => await new VersusScenario(options, service, scenarios, Console.Out).RunAsync(),
     _ => await scenarios.PendingAsync(),
 };
 
 if (options.Out is { } path)
 {
-    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+    await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     Console.WriteLine($"figures written to {path}");
 }
 

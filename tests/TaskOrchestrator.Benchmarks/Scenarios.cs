@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
@@ -9,6 +10,9 @@ namespace TaskOrchestrator.Benchmarks;
 /// <summary>The benchmark scenarios; each prints a table and returns the same figures for the JSON file.</summary>
 internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest service, TextWriter output)
 {
+    /// <summary>Issue 18's target for the rate sustained on Azurite, as a share of the storage ceiling.</summary>
+    private const double CeilingRatioTarget = 0.8;
+
     private readonly LoadDriver _driver = new(service, options.Concurrency);
 
     /// <summary>
@@ -57,20 +61,35 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         return new { scenario = "lateness", options.Rate, options.Seconds, options.DelayMs, options.Storage, outcome, cpuPerTask = cpu, serverStartLatenessMs = dispatch, storageCallsPerTask = callsPerTask, heapBeforeBytes = heapBefore, heapAfterBytes = heapAfter, retainedBytesPerTask = retainedPerTask };
     }
 
-    /// <summary>Raises the rate step by step until a step misses: every task fired, none early, p99 lateness at most 10 ms.</summary>
+    /// <summary>
+    /// Raises the rate step by step until a step misses: every task fired, none early, p99 lateness at most 10 ms. On
+    /// Azurite it first measures <see cref="StorageCosts"/> against the same Azurite (5 s per call kind) and gives each
+    /// step's rate as a share of that ceiling: the most tasks per second Azurite's one thread can serve.
+    /// </summary>
     public async Task<object> ThroughputAsync()
     {
         double[] rates = [100, 200, 300, 400, 500, 650, 800, 1000, 1300, 1600, 2000, 2500, 3000, 3500, 4000, 5000];
         var steps = new List<object>();
         double best = 0;
-        double bestCallsPerTask = double.NaN;
+        double? bestCallsPerTask = null;
+        var storageCosts = service.AzuriteConnectionString is null
+            ? null
+            : await new StorageCosts(options with { Seconds = 5 }, service, output).RunAsync();
+        var ceiling = storageCosts?.Ceilings[0];
         output.WriteLine($"throughput: {options.Seconds} s per step, tasks due 1 s after scheduling ({options.Storage} storage)");
+        if (ceiling is not null)
+        {
+            output.WriteLine($"  ceiling from storage-costs above, {ceiling.Name}: {ceiling.TasksPerSecond:0} tasks/s");
+        }
+
         async Task<bool> StepAsync(double rate)
         {
             var (outcome, callsPerTask, _, cpu) = await RunSteadyAsync(rate, (int)(rate * options.Seconds), 1000);
             var passed = outcome.Lost == 0 && outcome.Early == 0 && outcome.Accepted == outcome.Requested && outcome.LatenessMs.P99 <= 10;
-            output.WriteLine($"  {rate,6}/s  {(passed ? "pass" : "MISS")}  fired {outcome.Fired}/{outcome.Requested}  early {outcome.Early}  lateness {outcome.LatenessMs}  calls/task {callsPerTask:0.00}");
-            steps.Add(new { rate, passed, outcome, cpuPerTask = cpu, storageCallsPerTask = callsPerTask });
+            double? ratio = ceiling is null ? null : rate / ceiling.TasksPerSecond;
+            var ofCeiling = ratio is { } r ? $"  {r:P0} of the storage ceiling" : "";
+            output.WriteLine($"  {rate,6}/s  {(passed ? "pass" : "MISS")}  fired {outcome.Fired}/{outcome.Requested}  early {outcome.Early}  lateness {outcome.LatenessMs}  calls/task {callsPerTask:0.00}{ofCeiling}");
+            steps.Add(new { rate, passed, outcome, cpuPerTask = cpu, storageCallsPerTask = callsPerTask, ratioToStorageCeiling = ratio });
             if (passed && rate > best)
             {
                 (best, bestCallsPerTask) = (rate, callsPerTask);
@@ -100,13 +119,24 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         }
 
         double? raw = service.AzuriteConnectionString is { } connection ? await RawUpsertRateAsync(connection) : null;
-        output.WriteLine($"  sustained end to end: {best}/s   storage calls/task: {bestCallsPerTask:0.00}");
+        double? sustainedRatio = ceiling is null ? null : best / ceiling.TasksPerSecond;
+        output.WriteLine($"  sustained end to end: {best}/s   storage calls/task: {bestCallsPerTask?.ToString("0.00", CultureInfo.InvariantCulture) ?? "n/a"}");
         if (raw is { } r)
         {
             output.WriteLine($"  raw Azurite upserts ({options.Concurrency} in flight): {r:0}/s   ratio: {best / r:P0}");
         }
 
-        return new { scenario = "throughput", options.Storage, options.Seconds, sustainedTasksPerSecond = best, storageCallsPerTask = bestCallsPerTask, rawAzuriteUpsertsPerSecond = raw, ratio = raw is { } x ? best / x : (double?)null, steps };
+        if (sustainedRatio is { } s)
+        {
+            output.WriteLine($"  sustained / storage ceiling ({ceiling!.TasksPerSecond:0}/s): {s:0.00} (target >= {CeilingRatioTarget}) {(s >= CeilingRatioTarget ? "pass" : "MISS")}");
+        }
+
+        return new
+        {
+            scenario = "throughput", options.Storage, options.Seconds, sustainedTasksPerSecond = best, storageCallsPerTask = bestCallsPerTask,
+            rawAzuriteUpsertsPerSecond = raw, ratio = raw is { } x ? best / x : (double?)null,
+            storageCeilingTasksPerSecond = ceiling?.TasksPerSecond, sustainedRatioToStorageCeiling = sustainedRatio, storageCosts, steps,
+        };
     }
 
     /// <summary><c>--count</c> tasks scheduled as fast as the service takes them, all due within <c>--within</c> seconds of the start.</summary>
@@ -214,7 +244,8 @@ internal sealed class Scenarios(BenchmarkOptions options, ServiceUnderTest servi
         return Percentiles.Of(values);
     }
 
-    private async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls, CpuPerTask Cpu)> RunSteadyAsync(double rate, int count, int delayMs)
+    /// <summary><paramref name="count"/> tasks at <paramref name="rate"/> per second, each due <paramref name="delayMs"/> after it is scheduled; prints what each process spent.</summary>
+    internal async Task<(Outcome Outcome, double CallsPerTask, HashSet<string> Urls, CpuPerTask Cpu)> RunSteadyAsync(double rate, int count, int delayMs)
     {
         var before = await service.StatsAsync();
         var cpu = CpuMeter.Start(service);

@@ -21,7 +21,7 @@ internal sealed class StorageCosts(BenchmarkOptions options, ServiceUnderTest se
 
     private static readonly string Payload = new('x', 400);
 
-    public async Task<object> RunAsync()
+    public async Task<StorageCostsResult> RunAsync()
     {
         var connection = service.AzuriteConnectionString ?? throw new InvalidOperationException("storage-costs measures the Azurite this benchmark starts: not with --url or --storage memory.");
         var azurite = service.AzuriteProcessId!.Value;
@@ -82,7 +82,7 @@ internal sealed class StorageCosts(BenchmarkOptions options, ServiceUnderTest se
             CeilingOf("register + delete + 2 rows in batches of 100", register + delete + 2 * results[4].AzuriteMsPerRow, raw),
             CeilingOf("register + delete alone (no task rows at all)", register + delete, raw),
         };
-        return new { scenario = "storage-costs", options.Seconds, options.Concurrency, costs = results, plainUpsertsPerSecond = raw, ceilings };
+        return new StorageCostsResult("storage-costs", options.Seconds, options.Concurrency, results, raw, ceilings);
     }
 
     private Ceiling CeilingOf(string name, double azuriteMsPerTask, double raw)
@@ -129,8 +129,13 @@ internal sealed class StorageCosts(BenchmarkOptions options, ServiceUnderTest se
         return cost;
     }
 
-    /// <summary>The most tasks per second Azurite's one thread can serve if a task costs it <paramref name="AzuriteMsPerTask"/>.</summary>
-    private sealed record Ceiling(string Name, double AzuriteMsPerTask, double TasksPerSecond, double RatioToPlainUpserts);
-
-    private sealed record Cost(string Name, long Calls, long Rows, double RowsPerSecond, double AzuriteMsPerRow, double AzuriteBusy);
 }
+
+/// <summary>What <see cref="StorageCosts"/> measured; <see cref="Ceilings"/>[0] is the ceiling a task that runs once meets first.</summary>
+internal sealed record StorageCostsResult(string Scenario, int Seconds, int Concurrency, IReadOnlyList<Cost> Costs, double PlainUpsertsPerSecond, IReadOnlyList<Ceiling> Ceilings);
+
+/// <summary>The most tasks per second Azurite's one thread can serve if a task costs it <paramref name="AzuriteMsPerTask"/>.</summary>
+internal sealed record Ceiling(string Name, double AzuriteMsPerTask, double TasksPerSecond, double RatioToPlainUpserts);
+
+/// <summary>One kind of table call, alone: rows per second and Azurite CPU per row.</summary>
+internal sealed record Cost(string Name, long Calls, long Rows, double RowsPerSecond, double AzuriteMsPerRow, double AzuriteBusy);
