@@ -30,7 +30,7 @@ public static class AdminEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest);
         admin.MapGet("/routes", GetRoutes).WithName("GetRoutes")
             .WithSummary("Every route this node serves")
-            .WithDescription("Each route's pattern and methods, and whether the OpenAPI document describes it (all do but the pages for people: the document itself, its reference page and the dashboard).");
+            .WithDescription("Each route's pattern and methods, and whether the OpenAPI document describes it (all do but the pages for people: the document itself, its reference page, the dashboard and the console).");
         return app;
     }
 
