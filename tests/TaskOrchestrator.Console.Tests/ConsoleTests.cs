@@ -48,7 +48,9 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture)
         await page.EvaluateAsync("window.__sameDocument = true");
 
         var url = fixture.Target.UrlFor();
-        await page.GetByLabel("URL to call").FillAsync(url);
+        await page.GetByRole(AriaRole.Button, new() { Name = "New task" }).ClickAsync();
+        await Expect(page.GetByLabel("URL to call")).ToBeFocusedAsync();
+        await page.Keyboard.TypeAsync(url);
         await page.GetByLabel("Delay in seconds").FillAsync("1");
         await page.GetByLabel("Body").FillAsync("{\"from\":\"console\"}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create task" }).ClickAsync();

@@ -73,11 +73,11 @@ function page(route, identity, theme) {
     case 'overview':
       return html`<${Overview} identity=${identity} theme=${theme} />`;
     case 'tasks':
-      return route.id ? html`<${TaskDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Tasks} params=${route.params} identity=${identity} />`;
+      return route.id ? html`<${TaskDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Tasks} key=${route.params.toString()} params=${route.params} identity=${identity} />`;
     case 'orchestrations':
-      return route.id ? html`<${OrchestrationDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Orchestrations} params=${route.params} identity=${identity} />`;
+      return route.id ? html`<${OrchestrationDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Orchestrations} key=${route.params.toString()} params=${route.params} identity=${identity} />`;
     case 'schedules':
-      return route.id ? html`<${ScheduleDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Schedules} params=${route.params} identity=${identity} />`;
+      return route.id ? html`<${ScheduleDetail} key=${key} id=${route.id} identity=${identity} />` : html`<${Schedules} key=${route.params.toString()} params=${route.params} identity=${identity} />`;
     default:
       return html`<h1>Not found</h1><${Problem} error=${{ title: 'No such page', detail: `the console has no page "${route.section}".` }} />`;
   }

@@ -103,7 +103,11 @@ export function Tasks({ params, identity }) {
   return html`
     <div class="page-head">
       <h1>Tasks</h1>
-      <a class="button primary" href="#create-task">New task</a>
+      <button type="button" class="primary" onClick=${() => {
+        // The address's fragment names pages, so the form is reached by focus, not by an anchor.
+        document.getElementById('create-task')?.scrollIntoView({ block: 'start' });
+        document.getElementById('new-url')?.focus({ preventScroll: true });
+      }}>New task</button>
     </div>
     <form class="filters" onSubmit=${filter} role="search" aria-label="Filter tasks">
       <${Field} id="filter-status" label="Status">
@@ -117,7 +121,7 @@ export function Tasks({ params, identity }) {
       <//>
       <div class="filter-actions"><button type="submit">Filter</button></div>
     </form>
-    <div class="bulk" role="toolbar" aria-label="Selected tasks">
+    <div class="bulk" role="group" aria-label="Selected tasks">
       <span>${selected.size} selected</span>
       <button type="button" disabled=${busy || selected.size === 0} onClick=${() => bulk('cancel')}>Cancel selected</button>
       <button type="button" disabled=${busy || selected.size === 0} onClick=${() => bulk('rerun')}>Rerun selected</button>
