@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.WebConsole;
 using TaskOrchestrator.Server.Dashboard;
 using TaskOrchestrator.Server.Endpoints.Admin;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
@@ -11,6 +12,7 @@ using TaskOrchestrator.Server.Telemetry;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddTaskOrchestrator();
+builder.AddTaskConsole();
 
 var app = builder.Build();
 app.UseTaskOrchestrator();
@@ -23,6 +25,7 @@ app.MapTaskOrchestratorDashboard();
 app.MapHealthEndpoints();
 app.MapMetricsEndpoint();
 app.MapApiReference();
+app.MapTaskConsole();
 app.Run();
 
 /// <summary>The entry point; public so that tests can find this assembly (<c>typeof(Program).Assembly</c>) and start it as a process.</summary>

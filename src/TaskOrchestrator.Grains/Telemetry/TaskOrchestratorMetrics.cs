@@ -12,6 +12,18 @@ public sealed class TaskOrchestratorMetrics
     /// <summary>The meter's name, to subscribe to (OpenTelemetry <c>AddMeter</c>, <c>dotnet-counters</c>).</summary>
     public const string MeterName = "TaskOrchestrator";
 
+    /// <summary>The counter of calls to targets started (first attempts and retries).</summary>
+    public const string FiredInstrument = "taskorchestrator.tasks.fired";
+
+    /// <summary>The counter of tasks whose target answered 2xx.</summary>
+    public const string SucceededInstrument = "taskorchestrator.tasks.succeeded";
+
+    /// <summary>The counter of tasks that failed for good.</summary>
+    public const string FailedInstrument = "taskorchestrator.tasks.failed";
+
+    /// <summary>The histogram of how late first calls started, in milliseconds.</summary>
+    public const string LatenessInstrument = "taskorchestrator.tasks.firing.lateness";
+
     /// <summary>Bucket bounds of the firing-lateness histogram, in milliseconds: fine from 0.25 to 10 ms, coarse up to 5 s.</summary>
     public static readonly IReadOnlyList<double> LatenessBucketsMs = [0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 25, 50, 100, 250, 500, 1000, 5000];
 
@@ -45,14 +57,14 @@ public sealed class TaskOrchestratorMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _scheduled = meter.CreateCounter<long>("taskorchestrator.tasks.scheduled", "{task}", "Tasks accepted and stored.");
-        _fired = meter.CreateCounter<long>("taskorchestrator.tasks.fired", "{attempt}", "Calls to targets started (first attempts and retries).");
-        _succeeded = meter.CreateCounter<long>("taskorchestrator.tasks.succeeded", "{task}", "Tasks whose target answered 2xx.");
-        _failed = meter.CreateCounter<long>("taskorchestrator.tasks.failed", "{task}", "Tasks whose target answered non-2xx or not in time.");
+        _fired = meter.CreateCounter<long>(FiredInstrument, "{attempt}", "Calls to targets started (first attempts and retries).");
+        _succeeded = meter.CreateCounter<long>(SucceededInstrument, "{task}", "Tasks whose target answered 2xx.");
+        _failed = meter.CreateCounter<long>(FailedInstrument, "{task}", "Tasks whose target answered non-2xx or not in time.");
         _cancelled = meter.CreateCounter<long>("taskorchestrator.tasks.cancelled", "{task}", "Tasks cancelled before they ran.");
         _retried = meter.CreateCounter<long>(
             "taskorchestrator.tasks.retried", "{attempt}", "Attempts beyond a task's first (an attempt interrupted by a crash is made again).");
         _lateness = meter.CreateHistogram(
-            "taskorchestrator.tasks.firing.lateness", "ms", "How long after its due time a task's first call started.",
+            LatenessInstrument, "ms", "How long after its due time a task's first call started.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatenessBucketsMs });
         _attemptDuration = meter.CreateHistogram(
             "taskorchestrator.http.attempt.duration", "ms", "How long a call to a target took, until its answer was read (or it failed).",

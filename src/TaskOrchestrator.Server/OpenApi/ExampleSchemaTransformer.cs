@@ -30,7 +30,10 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             new(2, CreatedAt.AddMilliseconds(5912), CreatedAt.AddMilliseconds(5931), 200, null),
         ],
         null, CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5931), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null),
-        new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null);
+        new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null)
+    {
+        Owner = "alice",
+    };
 
     private static readonly OrchestrationResource ExampleOrchestration = new(
         OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), 60_000, OrchestrationStatus.Running, null, 1, null,
@@ -41,7 +44,10 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
                 "https://example.com/fallback", null, null),
             new(1, "https://example.com/step2", "POST", OrchestrationStepStatus.Running, Guid.Parse("019ac5f1-5d3c-7e01-b4f6-1a2b3c4d5e6f"),
                 ScheduledTaskStatus.Scheduled, null, "https://example.com/fallback", null, null),
-        ]);
+        ])
+    {
+        Owner = "alice",
+    };
 
     private static readonly Guid ScheduleId = Guid.Parse("019ac5f2-1b2c-7a3d-9e4f-5a6b7c8d9e0f");
 
@@ -97,7 +103,7 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
         [typeof(OrchestrationResource)] = ExampleOrchestration,
         [typeof(OrchestrationStatusResource)] = new OrchestrationStatusResource(OrchestrationId, OrchestrationStatus.Running, null, 1),
         [typeof(OrchestrationSummaryResource)] = new OrchestrationSummaryResource(
-            OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), OrchestrationStatus.Failed, OrchestrationFailureReason.ConditionNotMet, 2, CreatedAt.AddMinutes(2)),
+            OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), OrchestrationStatus.Failed, OrchestrationFailureReason.ConditionNotMet, 2, CreatedAt.AddMinutes(2)) { Owner = "alice" },
         [typeof(SigningKeysResource)] = new SigningKeysResource(
             "auth0|42", "auth0%7C42", "v2", [new("q3v0Zb3Lh0T9o7H1sQ2dU0Jm5cR8wX4yK6nP1aE7fGs=", "current")]),
         [typeof(ScheduleRequest)] = new ScheduleRequest

@@ -26,7 +26,7 @@ public static class TelemetryExtensions
     /// <summary>The meter Orleans reports its runtime's metrics on.</summary>
     public const string OrleansMeterName = "Microsoft.Orleans";
 
-    /// <summary>Adds metrics (always) and OTLP export of metrics, traces and logs (when <see cref="OtlpEndpointSetting"/> is set).</summary>
+    /// <summary>Adds metrics (always, with this node's <see cref="RecentActivity"/>) and OTLP export of metrics, traces and logs (when <see cref="OtlpEndpointSetting"/> is set).</summary>
     public static WebApplicationBuilder AddTaskOrchestratorTelemetry(this WebApplicationBuilder builder)
     {
         var telemetry = builder.Services.AddOpenTelemetry()
@@ -39,6 +39,9 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddPrometheusExporter());
+
+        builder.Services.AddSingleton<RecentActivity>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RecentActivity>());
 
         // Outgoing HTTP metrics are left out: their server.address tag has one value per target host, unbounded.
         if (!string.IsNullOrWhiteSpace(builder.Configuration[OtlpEndpointSetting]))

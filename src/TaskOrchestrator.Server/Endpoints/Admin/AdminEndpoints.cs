@@ -1,9 +1,12 @@
+using System.ComponentModel;
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.OpenApi;
+using TaskOrchestrator.Server.Telemetry;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Storage;
 
@@ -12,16 +15,22 @@ namespace TaskOrchestrator.Server.Endpoints.Admin;
 /// <summary>Operator routes under <c>/admin</c>, for the admin role only.</summary>
 public static class AdminEndpoints
 {
-    /// <summary>Maps <c>GET /admin/stats</c> and <c>GET /admin/routes</c>.</summary>
+    /// <summary>Maps <c>GET /admin/stats</c>, <c>GET /admin/activity</c> and <c>GET /admin/routes</c>.</summary>
     public static IEndpointRouteBuilder MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").RequireAuthorization(AuthExtensions.AdminPolicy).WithTags("Admin").ProducesProtectedRouteProblems();
         admin.MapGet("/stats", GetStatsAsync).WithName("GetStats")
             .WithSummary("This node's storage calls, activations, dispatcher counts, memory and garbage collections")
             .WithDescription("`?gc=true` runs a full garbage collection first, so managed memory is what is really held.");
+        admin.MapGet("/activity", GetActivity).WithName("GetActivity")
+            .WithSummary("This node's task calls per second over the last minutes")
+            .WithDescription(
+                "One point per whole second, oldest first: calls fired (first attempts and retries), tasks succeeded and failed, and the median and " +
+                "99th percentile of how late first calls started (absent in a second when none started). `?seconds=` 1 to 300, default 300.")
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         admin.MapGet("/routes", GetRoutes).WithName("GetRoutes")
             .WithSummary("Every route this node serves")
-            .WithDescription("Each route's pattern and methods, and whether the OpenAPI document describes it (all do but the pages for people: the document itself, its reference page and the dashboard).");
+            .WithDescription("Each route's pattern and methods, and whether the OpenAPI document describes it (all do but the pages for people: the document itself, its reference page, the dashboard and the console).");
         return app;
     }
 
@@ -34,6 +43,18 @@ public static class AdminEndpoints
             e.Metadata.GetMetadata<IExcludeFromDescriptionMetadata>()?.ExcludeFromDescription != true))
         .OrderBy(r => r.Pattern, StringComparer.Ordinal)
         .ToArray());
+
+    private static Results<Ok<IReadOnlyList<ActivitySecond>>, ProblemHttpResult> GetActivity(
+        RecentActivity activity, [Description("How many seconds, 1 to 300; default 300.")] string? seconds)
+    {
+        var count = RecentActivity.WindowSeconds;
+        if (seconds is not null && (!int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out count) || count is < 1 or > RecentActivity.WindowSeconds))
+        {
+            return RouteProblems.BadRequest($"seconds must be a whole number from 1 to {RecentActivity.WindowSeconds}.");
+        }
+
+        return TypedResults.Ok(activity.Last(count));
+    }
 
     /// <summary>
     /// This node's storage calls (by table and method), the cluster's grain activations, and this process's memory.

@@ -29,10 +29,16 @@ public sealed record OrchestrationResource(
     Guid? ScheduleId = null,
     DateTimeOffset? ScheduledFor = null)
 {
+    /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static OrchestrationResource From(OrchestrationSnapshot o) => new(
         o.Id, o.CreatedAt, o.StartAt, (long)(o.StartAt - o.CreatedAt).TotalMilliseconds, o.Status, o.FailureReason, o.CurrentStep, o.FinishedAt,
-        [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor);
+        [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor)
+    {
+        Owner = o.Owner,
+    };
 }
 
 /// <summary>One step: its task, its check's attempts and its fallback.</summary>
@@ -107,9 +113,12 @@ public sealed record OrchestrationSummaryResource(
     Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason,
     int TaskCount, DateTimeOffset? FinishedAt, Guid? ScheduleId = null, DateTimeOffset? ScheduledFor = null)
 {
+    /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>Maps a listing row to the API's shape.</summary>
     public static OrchestrationSummaryResource From(OrchestrationSummary o) =>
-        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor);
+        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor) { Owner = o.Owner };
 }
 
 /// <summary>The body of <c>GET /orchestrations/{id}/status</c>.</summary>

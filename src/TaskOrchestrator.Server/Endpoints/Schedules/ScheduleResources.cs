@@ -42,6 +42,9 @@ public sealed record ScheduleResource(
     IReadOnlyList<string> NextRuns,
     IReadOnlyList<ScheduleRunResource>? RecentRuns)
 {
+    /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
+    public string? Owner { get; init; }
+
     /// <summary>Maps a schedule to the API's shape; <paramref name="outcomes"/> gives the status of runs found in a listing.</summary>
     public static ScheduleResource From(Guid id, ScheduleDefinition d, ScheduleStatus status, DateTimeOffset updatedAt, IReadOnlyList<DateTimeOffset> nextRuns,
         IReadOnlyList<ScheduleRun>? recentRuns, IReadOnlyDictionary<Guid, string>? outcomes = null) => new(
@@ -50,7 +53,10 @@ public sealed record ScheduleResource(
         d.Target.Task is { } call ? ScheduledTaskResource.From(call) : null,
         d.Target.Orchestration is { } o ? ScheduledOrchestrationResource.From(o) : null,
         [.. nextRuns.Select(Format)],
-        recentRuns?.Select(r => ScheduleRunResource.From(r, r.RunId is { } run && outcomes?.TryGetValue(run, out var outcome) == true ? outcome : null)).ToArray());
+        recentRuns?.Select(r => ScheduleRunResource.From(r, r.RunId is { } run && outcomes?.TryGetValue(run, out var outcome) == true ? outcome : null)).ToArray())
+    {
+        Owner = d.Owner,
+    };
 
     /// <summary>The API's name of a catch-up policy.</summary>
     public static string Name(ScheduleCatchUp catchUp) => catchUp switch { ScheduleCatchUp.None => "none", ScheduleCatchUp.All => "all", _ => "latest" };

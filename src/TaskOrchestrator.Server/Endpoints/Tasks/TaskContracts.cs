@@ -92,6 +92,9 @@ public sealed record TaskResource(
     Guid? ScheduleId = null,
     DateTimeOffset? ScheduledFor = null)
 {
+    /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
+    public string? Owner { get; init; }
+
     // Tasks stored before delivery policies existed made one attempt with the configured timeout.
     private static readonly RetryResource SingleAttempt = new(1, 0, 1, 0, 0, []);
 
@@ -118,7 +121,10 @@ public sealed record TaskResource(
         AuthenticationNames.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
         task.OrchestrationId,
         task.ScheduleId,
-        task.ScheduledFor);
+        task.ScheduledFor)
+    {
+        Owner = task.Owner,
+    };
 }
 
 /// <summary>What the target answered.</summary>

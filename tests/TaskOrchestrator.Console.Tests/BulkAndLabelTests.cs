@@ -1,0 +1,73 @@
+using Microsoft.Playwright;
+using TaskOrchestrator.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace TaskOrchestrator.Console.Tests;
+
+/// <summary>
+/// The Tasks page's bulk rerun and label filter, against the routes of issue 16 (<c>POST /tasks/bulk/rerun</c>,
+/// <c>GET /tasks?label=key:value</c>, <c>labels</c> on a task). Skipped until those routes are on the same branch as
+/// the console: then remove <see cref="Pending"/> from the attributes.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class BulkAndLabelTests(ConsoleFixture fixture)
+{
+    private const string Pending = "Needs the bulk and label routes of issue 16 (branch i16-loop); remove this Skip once they are merged.";
+
+    [Fact(Skip = Pending)]
+    public Task Tasks_BulkRerunOfFailedTasks_CreatesOneRerunEach() => fixture.RunAsync(nameof(Tasks_BulkRerunOfFailedTasks_CreatesOneRerunEach), async page =>
+    {
+        var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
+        using var api = fixture.Api(token);
+        var failing = new[] { fixture.Target.UrlFor("status/500"), fixture.Target.UrlFor("status/500") };
+        var ids = new List<string>();
+        foreach (var url in failing)
+        {
+            ids.Add(await ConsoleFixture.CreateTaskAsync(api, new { taskURL = url, delayInMS = 0, retry = new { maxAttempts = 1 } }));
+        }
+
+        await fixture.SignInAsync(page, token);
+        await page.GotoAsync($"{fixture.ConsoleUrl}#/tasks?status=Failed");
+        foreach (var id in ids)
+        {
+            var row = page.Locator($"tr[data-task-id='{id}']");
+            await Expect(row).ToContainTextAsync("Failed", new() { Timeout = 30_000 });
+            await row.GetByRole(AriaRole.Checkbox).CheckAsync();
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Rerun selected" }).ClickAsync();
+        await Expect(page.GetByTestId("bulk-outcome")).ToContainTextAsync("2 rerun");
+        foreach (var url in failing)
+        {
+            await fixture.Target.WaitForCallsAsync(url, count: 2);
+        }
+
+        var reruns = (await ConsoleFixture.GetAsync(api, "/tasks?limit=100")).AsArray()
+            .Where(t => t!["rerunOf"] is not null).Select(t => (string)t!["rerunOf"]!).Order().ToArray();
+        Assert.Equal(ids.Order().ToArray(), reruns);
+    });
+
+    [Fact(Skip = Pending)]
+    public Task Tasks_FilteredByLabel_ShowOnlyThoseTasks() => fixture.RunAsync(nameof(Tasks_FilteredByLabel_ShowOnlyThoseTasks), async page =>
+    {
+        var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
+        using var api = fixture.Api(token);
+        var billing = await ConsoleFixture.CreateTaskAsync(api, new
+        {
+            taskURL = fixture.Target.UrlFor(), delayInMS = 600_000, labels = new Dictionary<string, string> { ["team"] = "billing" },
+        });
+        var other = await ConsoleFixture.CreateTaskAsync(api, new
+        {
+            taskURL = fixture.Target.UrlFor(), delayInMS = 600_000, labels = new Dictionary<string, string> { ["team"] = "search" },
+        });
+
+        await fixture.SignInAsync(page, token);
+        await page.GotoAsync($"{fixture.ConsoleUrl}#/tasks");
+        await page.GetByLabel("Label").FillAsync("team:billing");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+
+        await Expect(page.Locator($"tr[data-task-id='{billing}']")).ToContainTextAsync("billing");
+        await Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"tr[data-task-id='{other}']")).ToHaveCountAsync(0);
+    });
+}
