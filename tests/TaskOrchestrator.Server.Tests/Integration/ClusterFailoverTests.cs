@@ -38,7 +38,8 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
 
         // No task is due within 1.5 s before the kill: a call in flight at that moment may arrive without its
         // "Running" write having landed, and then legitimately arrives twice in one counted attempt.
-        var killAt = DateTimeOffset.UtcNow.AddSeconds(11);
+        // Scheduling the 300 tasks took up to ~10 s at a load of 40 on 2 cores: the kill is planned 14 s out.
+        var killAt = DateTimeOffset.UtcNow.AddSeconds(14);
         await work.ScheduleAsync("before", Spread(killAt.AddSeconds(-5), killAt.AddSeconds(-1.5), 45));
         await work.ScheduleAsync("overdue", Spread(killAt.AddSeconds(0.3), killAt + OverdueWindow, 150));
         await work.ScheduleAsync("later", Spread(killAt + LaterStart, killAt + LaterStart + TimeSpan.FromSeconds(6), 105));
@@ -50,7 +51,7 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
         {
             orchestrationId = (string)(await OrchestrationApi.CreateAsync(victimClient, new
             {
-                initialDelayInMS = (long)(killAt.AddSeconds(-4) - DateTimeOffset.UtcNow).TotalMilliseconds,
+                initialDelayInMS = Math.Max(0, (long)(killAt.AddSeconds(-4) - DateTimeOffset.UtcNow).TotalMilliseconds),
                 tasks = steps.Select(s => new { taskURL = s }),
             }))["id"]!;
         }
@@ -122,7 +123,7 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
         var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
         var work = new ClusterWorkload(nodes, fixture.Target, token);
 
-        var stopAt = DateTimeOffset.UtcNow.AddSeconds(10);
+        var stopAt = DateTimeOffset.UtcNow.AddSeconds(13);
         await work.ScheduleAsync("before", Spread(stopAt.AddSeconds(-5), stopAt.AddSeconds(-1.5), 30));
         await work.ScheduleAsync("during", Spread(stopAt.AddSeconds(0.2), stopAt.AddSeconds(5), 150));
         await work.ScheduleAsync("later", Spread(stopAt.AddSeconds(10), stopAt.AddSeconds(14), 90));
@@ -135,7 +136,7 @@ public sealed class ClusterFailoverTests(AzuriteFixture fixture, ITestOutputHelp
         {
             orchestrationId = (string)(await OrchestrationApi.CreateAsync(victimClient, new
             {
-                initialDelayInMS = (long)(stopAt.AddSeconds(-1) - DateTimeOffset.UtcNow).TotalMilliseconds,
+                initialDelayInMS = Math.Max(0, (long)(stopAt.AddSeconds(-1) - DateTimeOffset.UtcNow).TotalMilliseconds),
                 tasks = steps.Select(s => new { taskURL = s }),
                 conditionCheck = new { taskURL = check, delayInMS = 3000 },
             }))["id"]!;
