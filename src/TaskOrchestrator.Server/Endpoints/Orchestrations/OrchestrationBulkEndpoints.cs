@@ -29,13 +29,13 @@ internal static class OrchestrationBulkEndpoints
         group.MapPost("/bulk/cancel", CancelAsync).WithName("BulkCancelOrchestrations").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Cancel many orchestrations")
             .WithDescription($"Cancels each orchestration not finished (`cancelled`); the others are `skipped` with the reason. {Scope}")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesBodyProblems();
         group.MapPost("/bulk/retry", RetryAsync).WithName("BulkRetryOrchestrations").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Retry many failed orchestrations")
             .WithDescription(
                 $"Resumes each Failed orchestration from its failed step (`retried`); the others, and those over the pending orchestrations limit, " +
                 $"are `skipped` with the reason. {Scope}")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesBodyProblems();
     }
 
     private static Task<Results<Ok<BulkResponse>, ValidationProblem>> CancelAsync(

@@ -28,13 +28,13 @@ internal static class TaskBulkEndpoints
         tasks.MapPost("/bulk/cancel", CancelAsync).WithName("BulkCancelTasks").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Cancel many tasks")
             .WithDescription($"Cancels each task that can be cancelled (`cancelled`); the others are `skipped` with the reason. {Scope}")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesBodyProblems();
         tasks.MapPost("/bulk/rerun", RerunAsync).WithName("BulkRerunTasks").RequireRateLimiting(AdmissionOptions.PolicyName)
             .WithSummary("Rerun many finished tasks")
             .WithDescription(
                 $"Reruns each Completed, Failed or Cancelled task now (`rerun`, with the new task's `newId`); the others, and those over the pending " +
                 $"tasks limit, are `skipped` with the reason. {Scope}")
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesBodyProblems();
     }
 
     private static Task<Results<Ok<BulkResponse>, ValidationProblem>> CancelAsync(

@@ -62,8 +62,8 @@ public static class TaskEndpoints
                 "Creates a new task with the same call, delivery settings and labels as a Completed, Failed or Cancelled task, due now unless the body " +
                 "gives `delayInMS` (from now) or `runAt`. 201 with the new task (its `rerunOf` is the original's id; the original lists it in `reruns`). " +
                 "409 while the task is Scheduled or Running. Counts against the pending tasks limit (429).")
-            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesBodyProblems();
         tasks.MapTaskBulkEndpoints();
         return app;
     }
