@@ -1,3 +1,4 @@
+using TaskOrchestrator.Client.Bulk;
 using TaskOrchestrator.Client.Orchestrations;
 using TaskOrchestrator.Client.Schedules;
 using TaskOrchestrator.Client.Tasks;
@@ -95,4 +96,40 @@ public interface ITaskOrchestratorClient
 
     /// <summary>The tasks a schedule created (its occurrences and triggered runs), newest first.</summary>
     IAsyncEnumerable<ScheduledTask> ListScheduleRunsAsync(Guid id, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a scheduled task's labels (empty removes them); only while Scheduled.</summary>
+    Task<ScheduledTask> ModifyLabelsAsync(Guid id, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's own tasks carrying every one of <paramref name="labels"/> (optionally of one status), newest first, a page at a time.</summary>
+    IAsyncEnumerable<ScheduledTask> ListByLabelsAsync(
+        IReadOnlyDictionary<string, string> labels, ScheduledTaskStatus? status = null, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>The caller's own orchestrations carrying every one of <paramref name="labels"/> (optionally of one status), newest first.</summary>
+    IAsyncEnumerable<OrchestrationSummary> ListOrchestrationsByLabelsAsync(
+        IReadOnlyDictionary<string, string> labels, OrchestrationStatus? status = null, int pageSize = 100, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs a Completed, Failed or Cancelled task again as a new task with the same call, after <paramref name="delay"/>
+    /// (default now); returns the new task (its <see cref="ScheduledTask.RerunOf"/> is <paramref name="id"/>). Throws
+    /// <see cref="TaskOrchestratorConflictException"/> while the task is Scheduled or Running.
+    /// </summary>
+    Task<ScheduledTask> RerunTaskAsync(Guid id, TimeSpan? delay = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Resumes a Failed orchestration from the step that failed, keeping the failed run in its previous runs. Throws
+    /// <see cref="TaskOrchestratorConflictException"/> unless Failed.
+    /// </summary>
+    Task<Orchestration> RetryOrchestrationAsync(Guid id, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels the caller's tasks <paramref name="selection"/> names or matches; one result per task.</summary>
+    Task<BulkResult> BulkCancelTasksAsync(BulkSelection selection, CancellationToken cancellationToken = default);
+
+    /// <summary>Reruns the caller's finished tasks <paramref name="selection"/> names or matches, now; one result per task.</summary>
+    Task<BulkResult> BulkRerunTasksAsync(BulkSelection selection, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels the caller's orchestrations <paramref name="selection"/> names or matches.</summary>
+    Task<BulkResult> BulkCancelOrchestrationsAsync(BulkSelection selection, CancellationToken cancellationToken = default);
+
+    /// <summary>Retries the caller's failed orchestrations <paramref name="selection"/> names or matches.</summary>
+    Task<BulkResult> BulkRetryOrchestrationsAsync(BulkSelection selection, CancellationToken cancellationToken = default);
 }

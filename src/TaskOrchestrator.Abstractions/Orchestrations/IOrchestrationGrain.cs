@@ -24,6 +24,14 @@ public interface IOrchestrationGrain : IGrainWithGuidKey, ITaskObserver
     /// <remarks>With <paramref name="owner"/>, an orchestration of another owner is reported as not found.</remarks>
     Task<OrchestrationCommandResult> ModifyAsync(OrchestrationChange change, string? owner = null);
 
+    /// <summary>
+    /// Resumes a Failed orchestration from the step that failed (Temporal's "reset"): that step runs again from its call
+    /// (a new task, then its condition check), the steps before it are not run again, and the failed run is kept in
+    /// <see cref="OrchestrationSnapshot.PreviousRuns"/>. Conflict unless Failed.
+    /// </summary>
+    /// <remarks>With <paramref name="owner"/>, an orchestration of another owner is reported as not found.</remarks>
+    Task<OrchestrationCommandResult> RetryAsync(string? owner = null);
+
     /// <summary>The orchestration as it stands, or null when none exists under this id. Answers even while a step is being driven.</summary>
     [AlwaysInterleave]
     Task<OrchestrationSnapshot?> GetAsync();

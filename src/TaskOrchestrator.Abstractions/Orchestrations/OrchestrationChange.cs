@@ -11,6 +11,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// cause more calls than this (<see cref="OrchestrationWork.MaxCalls"/>). Checked by the grain against the definition it
 /// holds, so that two changes made at once cannot together exceed it.
 /// </param>
+/// <param name="Labels">The new labels, replacing all of them (empty removes them).</param>
 /// <param name="InitialDelay">The new start time as a delay after the orchestration's creation (how the API's PATCH gives it); a start already past means now. Wins over <paramref name="StartAt"/>.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationChange")]
 public sealed record OrchestrationChange(
@@ -20,4 +21,5 @@ public sealed record OrchestrationChange(
     [property: Id(3)] string? FallbackUrl,
     [property: Id(4)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
     [property: Id(5)] long? MaxCalls = null,
-    [property: Id(6)] TimeSpan? InitialDelay = null);
+    [property: Id(6)] TimeSpan? InitialDelay = null,
+    [property: Id(7)] IReadOnlyDictionary<string, string>? Labels = null);

@@ -10,6 +10,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Delivery">How the fallback's call is made (steps and checks carry their own); null for one attempt.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it; null otherwise.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
+/// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
 public sealed record OrchestrationDefinition(
     [property: Id(0)] string Owner,
@@ -20,7 +21,8 @@ public sealed record OrchestrationDefinition(
     [property: Id(5)] string? FallbackUrl,
     [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
     [property: Id(7)] Guid? ScheduleId = null,
-    [property: Id(8)] DateTimeOffset? ScheduledFor = null)
+    [property: Id(8)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null)
 {
     /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
     public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;

@@ -12,6 +12,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Steps">Every step, in order, with what happened so far.</param>
 /// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
+/// <param name="Labels">Its labels; null for none.</param>
+/// <param name="PreviousRuns">The failed runs a retry resumed from, oldest first (the latest 20); null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
 public sealed record OrchestrationSnapshot(
     [property: Id(0)] Guid Id,
@@ -24,8 +26,11 @@ public sealed record OrchestrationSnapshot(
     [property: Id(7)] DateTimeOffset? FinishedAt,
     [property: Id(8)] IReadOnlyList<OrchestrationStepSnapshot> Steps,
     [property: Id(9)] Guid? ScheduleId = null,
-    [property: Id(10)] DateTimeOffset? ScheduledFor = null)
+    [property: Id(10)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null)
 {
     /// <summary>The listing row of this orchestration.</summary>
-    public OrchestrationSummary ToSummary() => new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt, ScheduleId, ScheduledFor);
+    public OrchestrationSummary ToSummary() =>
+        new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt, ScheduleId, ScheduledFor, Labels);
 }

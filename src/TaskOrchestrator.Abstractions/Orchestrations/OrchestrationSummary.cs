@@ -11,6 +11,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="FinishedAt">When it reached a final status.</param>
 /// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
+/// <param name="Labels">Its labels; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSummary")]
 public sealed record OrchestrationSummary(
     [property: Id(0)] Guid Id,
@@ -22,4 +23,5 @@ public sealed record OrchestrationSummary(
     [property: Id(6)] int StepCount,
     [property: Id(7)] DateTimeOffset? FinishedAt,
     [property: Id(8)] Guid? ScheduleId = null,
-    [property: Id(9)] DateTimeOffset? ScheduledFor = null);
+    [property: Id(9)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null);

@@ -11,6 +11,7 @@ namespace TaskOrchestrator.Schedules;
 /// <param name="CatchUpWindow">A new catch-up window.</param>
 /// <param name="Target">A new target.</param>
 /// <param name="ClearEndAt">True to remove the end (a null <paramref name="EndAt"/> keeps it).</param>
+/// <param name="Labels">New labels, replacing all of them (empty removes them); runs created from then on carry them.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduleChange")]
 public sealed record ScheduleChange(
     [property: Id(0)] string? Cron = null,
@@ -22,7 +23,8 @@ public sealed record ScheduleChange(
     [property: Id(6)] ScheduleCatchUp? CatchUp = null,
     [property: Id(7)] TimeSpan? CatchUpWindow = null,
     [property: Id(8)] ScheduleTarget? Target = null,
-    [property: Id(9)] bool ClearEndAt = false)
+    [property: Id(9)] bool ClearEndAt = false,
+    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null)
 {
     /// <summary>The definition with this change applied.</summary>
     public ScheduleDefinition ApplyTo(ScheduleDefinition definition)
@@ -39,6 +41,7 @@ public sealed record ScheduleChange(
             CatchUp = CatchUp ?? definition.CatchUp,
             CatchUpWindow = CatchUpWindow ?? definition.CatchUpWindow,
             Target = Target ?? definition.Target,
+            Labels = Labels ?? definition.Labels,
         };
     }
 }

@@ -12,6 +12,7 @@ namespace TaskOrchestrator.Schedules;
 /// <param name="CatchUp">What becomes of occurrences missed while the service was down.</param>
 /// <param name="CatchUpWindow">How old a missed occurrence may be and still be caught up.</param>
 /// <param name="Target">What each occurrence runs.</param>
+/// <param name="Labels">The caller's labels; each run created carries them too. Null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduleDefinition")]
 public sealed record ScheduleDefinition(
     [property: Id(0)] string Owner,
@@ -24,4 +25,5 @@ public sealed record ScheduleDefinition(
     [property: Id(7)] ScheduleOverlap Overlap,
     [property: Id(8)] ScheduleCatchUp CatchUp,
     [property: Id(9)] TimeSpan CatchUpWindow,
-    [property: Id(10)] ScheduleTarget Target);
+    [property: Id(10)] ScheduleTarget Target,
+    [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null);

@@ -23,6 +23,21 @@ public interface ITaskGrain : IGrainWithGuidKey
     /// </summary>
     Task<TaskCommandResult> RescheduleAsync(DueTimeChange dueTime, string? owner = null);
 
+    /// <summary>
+    /// Changes a scheduled task: its due time and/or its labels. Conflict once running or finished. With
+    /// <paramref name="owner"/>, a task of another owner is reported as not found.
+    /// </summary>
+    Task<TaskCommandResult> ChangeAsync(TaskChange change, string? owner = null);
+
+    /// <summary>
+    /// Reruns a finished (Completed, Failed or Cancelled) task: schedules a new task <paramref name="rerunId"/> with the
+    /// same call, delivery policy and labels, due at <paramref name="dueAt"/>, and records it among this task's reruns.
+    /// Conflict while the task is not finished. Calling it again with the same id finds the rerun made (idempotent). A
+    /// rerun is a standalone task: it belongs to no orchestration or schedule. With <paramref name="owner"/>, a task of
+    /// another owner is reported as not found.
+    /// </summary>
+    Task<TaskRerunResult> RerunAsync(Guid rerunId, DateTimeOffset dueAt, string? owner = null);
+
     /// <summary>The task as it stands, or null when none exists under this id. Answers even while a call is in flight.</summary>
     [AlwaysInterleave]
     Task<TaskSnapshot?> GetAsync();

@@ -13,6 +13,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Delivery">Retries, attempt timeout and authentication, defaults already applied; null (tasks stored before it existed) means one attempt with the configured timeout.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created this task; null otherwise.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (the task's due time).</param>
+/// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
+/// <param name="RerunOf">The finished task this one is a rerun of (a copy of its call); null otherwise.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -26,4 +28,6 @@ public sealed record TaskDefinition(
     [property: Id(8)] GrainId? Observer = null,
     [property: Id(9)] DeliveryPolicy? Delivery = null,
     [property: Id(10)] Guid? ScheduleId = null,
-    [property: Id(11)] DateTimeOffset? ScheduledFor = null);
+    [property: Id(11)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(12)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(13)] Guid? RerunOf = null);

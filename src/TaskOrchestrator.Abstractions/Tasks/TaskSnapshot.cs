@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Labels;
 
 namespace TaskOrchestrator.Tasks;
 
@@ -20,6 +21,9 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Delivery">The task's retry policy, attempt timeout and authentication; null for tasks stored before they existed.</param>
 /// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
+/// <param name="Labels">Its labels; null for none.</param>
+/// <param name="RerunOf">The task it is a rerun of, or null.</param>
+/// <param name="Reruns">The reruns made of it, oldest first (the latest <c>TaskGrainState.MaxReruns</c>); null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -39,15 +43,19 @@ public sealed record TaskSnapshot(
     [property: Id(13)] DateTimeOffset? NextAttemptAt = null,
     [property: Id(14)] DeliveryPolicy? Delivery = null,
     [property: Id(15)] Guid? ScheduleId = null,
-    [property: Id(16)] DateTimeOffset? ScheduledFor = null)
+    [property: Id(16)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(17)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(18)] Guid? RerunOf = null,
+    [property: Id(19)] IReadOnlyList<Guid>? Reruns = null)
 {
-    /// <summary>Value equality, the attempts included.</summary>
+    /// <summary>Value equality, the attempts, labels and reruns included.</summary>
     public bool Equals(TaskSnapshot? other) =>
         other is not null && Id == other.Id && Owner == other.Owner && Url == other.Url && Method == other.Method && CreatedAt == other.CreatedAt
         && DueAt == other.DueAt && Status == other.Status && AttemptsStarted == other.AttemptsStarted && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
-        && ScheduleId == other.ScheduleId && ScheduledFor == other.ScheduledFor
-        && (History ?? []).SequenceEqual(other.History ?? []);
+        && ScheduleId == other.ScheduleId && ScheduledFor == other.ScheduledFor && RerunOf == other.RerunOf
+        && (History ?? []).SequenceEqual(other.History ?? []) && (Reruns ?? []).SequenceEqual(other.Reruns ?? [])
+        && LabelSet.Equal(Labels, other.Labels);
 
     /// <inheritdoc />
     public override int GetHashCode() => HashCode.Combine(Id, Status, AttemptsStarted, DueAt);

@@ -13,10 +13,17 @@ internal sealed record CreateTaskBody(
     IReadOnlyDictionary<string, string>? Headers,
     string? Body,
     RetrySettings? Retry = null,
-    [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null);
+    [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null,
+    IReadOnlyDictionary<string, string>? Labels = null);
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>.</summary>
 internal sealed record ModifyTaskBody(
+    [property: JsonPropertyName("delayInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Delay,
+    DateTimeOffset? RunAt,
+    IReadOnlyDictionary<string, string>? Labels = null);
+
+/// <summary>The body of <c>POST /tasks/{id}/rerun</c>.</summary>
+internal sealed record RerunTaskBody(
     [property: JsonPropertyName("delayInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Delay,
     DateTimeOffset? RunAt);
 

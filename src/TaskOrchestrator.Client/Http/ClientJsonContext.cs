@@ -28,4 +28,7 @@ namespace TaskOrchestrator.Client.Http;
 [JsonSerializable(typeof(RecurringSchedule[]))]
 [JsonSerializable(typeof(ScheduleRunRecord))]
 [JsonSerializable(typeof(Problem))]
+[JsonSerializable(typeof(RerunTaskBody))]
+[JsonSerializable(typeof(Bulk.BulkSelection))]
+[JsonSerializable(typeof(Bulk.BulkResult))]
 internal sealed partial class ClientJsonContext : JsonSerializerContext;

@@ -33,4 +33,10 @@ public sealed record Orchestration
 
     /// <summary>Every step, in order.</summary>
     public IReadOnlyList<OrchestrationStep> Steps { get; init; } = [];
+
+    /// <summary>Its labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The failed runs retries resumed from (<see cref="ITaskOrchestratorClient.RetryOrchestrationAsync"/>), oldest first.</summary>
+    public IReadOnlyList<OrchestrationPreviousRun> PreviousRuns { get; init; } = [];
 }

@@ -22,4 +22,10 @@ public sealed record OrchestrationDefinition
     /// <summary>Called (POST, no body) when a step's check never passes, unless the step has its own.</summary>
     [JsonPropertyName("fallbackTaskURL")]
     public Uri? FallbackUrl { get; init; }
+
+    /// <summary>
+    /// Labels to find it by (on a change: replacing all of them) (at most 16; key 1-64 characters of <c>A-Z a-z 0-9 . _ / -</c> starting with a letter or
+    /// digit; value at most 256 characters, no control characters).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }

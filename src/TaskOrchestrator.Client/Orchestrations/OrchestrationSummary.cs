@@ -8,5 +8,7 @@ namespace TaskOrchestrator.Client.Orchestrations;
 /// <param name="FailureReason">Why it failed; null unless Failed.</param>
 /// <param name="TaskCount">How many steps it has.</param>
 /// <param name="FinishedAt">When it reached its final status.</param>
+/// <param name="Labels">Its labels.</param>
 public sealed record OrchestrationSummary(
-    Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason, int TaskCount, DateTimeOffset? FinishedAt);
+    Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason, int TaskCount, DateTimeOffset? FinishedAt,
+    IReadOnlyDictionary<string, string>? Labels = null);

@@ -52,6 +52,9 @@ public sealed record RecurringSchedule
 
     /// <summary>Its latest occurrences, newest first: the runs created and those skipped (absent in listings).</summary>
     public IReadOnlyList<ScheduleRunRecord>? RecentRuns { get; init; }
+
+    /// <summary>Its labels; every run it creates carries them.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>The call each occurrence of a schedule makes, as the service reports it.</summary>

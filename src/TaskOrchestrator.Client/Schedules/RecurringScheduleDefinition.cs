@@ -45,6 +45,9 @@ public sealed record RecurringScheduleDefinition
 
     /// <summary>The orchestration each occurrence creates, starting on the occurrence's instant (no initial delay).</summary>
     public OrchestrationDefinition? Orchestration { get; init; }
+
+    /// <summary>Labels to find it by, with the rules of a task's; every run it creates carries them.</summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }
 
 /// <summary>The call each occurrence of a schedule makes, as a task.</summary>

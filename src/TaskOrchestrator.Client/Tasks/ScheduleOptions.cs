@@ -29,4 +29,10 @@ public sealed record ScheduleOptions
 
     /// <summary>How long one attempt may take (100 ms to 15 minutes); null for the service's default (30 s).</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Labels to find it by (at most 16; key 1-64 characters of <c>A-Z a-z 0-9 . _ / -</c> starting with a letter or
+    /// digit; value at most 256 characters, no control characters).
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Labels { get; init; }
 }

@@ -55,4 +55,13 @@ public sealed record ScheduledTask
 
     /// <summary>For a schedule's run: the occurrence it runs (its due time), or when it was triggered.</summary>
     public DateTimeOffset? ScheduledFor { get; init; }
+
+    /// <summary>Its labels.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The finished task this one reruns, if any.</summary>
+    public Guid? RerunOf { get; init; }
+
+    /// <summary>The reruns made of this task, oldest first (the latest 20).</summary>
+    public IReadOnlyList<Guid> Reruns { get; init; } = [];
 }

@@ -24,23 +24,24 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
 
     /// <summary>Creates the index over <paramref name="tableName"/> (created on first use).</summary>
     public AzureOrchestrationIndex(TableServiceClient tables, string tableName = DefaultTableName) =>
-        _index = new TableItemIndex<OrchestrationSummary, OrchestrationStatus>(tables, tableName, Json, s => (s.Id, s.Owner, s.Status));
+        _index = new TableItemIndex<OrchestrationSummary, OrchestrationStatus>(tables, tableName, Json, s => (s.Id, s.Owner, s.Status), s => s.Labels);
 
     /// <inheritdoc />
     public string Kind => "orchestrations";
 
     /// <inheritdoc />
-    public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default)
+    public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return _index.UpsertAsync(summary, stale, Groups(summary));
+        return _index.UpsertAsync(summary, stale, Groups(summary), staleLabels);
     }
 
     /// <inheritdoc />
-    public Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, CancellationToken cancellationToken = default)
+    public Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return _index.RemoveAsync(summary.Id, summary.Owner, statuses.With((int)summary.Status), Groups(summary));
+        var labels = LabelRows.For(summary.Labels, staleLabels).All.ToList();
+        return _index.RemoveAsync(summary.Id, summary.Owner, statuses.With((int)summary.Status), Groups(summary), labels);
     }
 
     /// <inheritdoc />

@@ -11,10 +11,14 @@ public interface IOrchestrationIndex : IListing<OrchestrationSummary, Orchestrat
 {
     /// <summary>
     /// Writes (or replaces) the listing rows of one orchestration, and deletes those of the <paramref name="stale"/>
-    /// statuses it may still have rows for (see <see cref="StatusSet"/>).
+    /// statuses and of the <paramref name="staleLabels"/> it may still have rows for (see <see cref="StatusSet"/> and
+    /// <see cref="LabelRows"/>).
     /// </summary>
-    Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default);
+    Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes every listing row of one orchestration (those of the <paramref name="statuses"/> and its current one).</summary>
-    Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Deletes every listing row of one orchestration: those of the <paramref name="statuses"/> and its current one, of
+    /// its labels and of the <paramref name="staleLabels"/>.
+    /// </summary>
+    Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default);
 }

@@ -6,10 +6,11 @@ namespace TaskOrchestrator.Indexing;
 /// <summary>The orchestration listing in this process's memory (the in-memory mode, tests). Lost on exit.</summary>
 public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
 {
-    private readonly InMemoryItemIndex<OrchestrationSummary, OrchestrationStatus> _index = new(s => (s.Id, s.Owner, s.Status), s => s.ScheduleId is { } schedule ? ListingKeys.ScheduleGroup(schedule) : null);
+    private readonly InMemoryItemIndex<OrchestrationSummary, OrchestrationStatus> _index = new(
+        s => (s.Id, s.Owner, s.Status), s => s.Labels, s => s.ScheduleId is { } schedule ? ListingKeys.ScheduleGroup(schedule) : null);
 
     /// <inheritdoc />
-    public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, CancellationToken cancellationToken = default)
+    public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
         _index.Upsert(summary);
@@ -17,7 +18,7 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
     }
 
     /// <inheritdoc />
-    public Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, CancellationToken cancellationToken = default)
+    public Task RemoveAsync(OrchestrationSummary summary, StatusSet statuses, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
         _index.Remove(summary.Id);

@@ -4,11 +4,12 @@ namespace TaskOrchestrator.Listing;
 
 /// <summary>
 /// The listing of one kind of small resource in this process's memory (the in-memory mode, tests), with the same
-/// contract as <see cref="TableItemIndex{TItem, TStatus}"/>: newest first, by owner, status and group. Lost on exit.
+/// contract as <see cref="TableItemIndex{TItem, TStatus}"/>: newest first, by owner, status, group and labels. Lost on exit.
 /// </summary>
 /// <typeparam name="TItem">The item as listings show it.</typeparam>
 /// <typeparam name="TStatus">Its status enum.</typeparam>
-internal sealed class InMemoryItemIndex<TItem, TStatus>(Func<TItem, (Guid Id, string Owner, TStatus Status)> keys, Func<TItem, string?>? group = null)
+internal sealed class InMemoryItemIndex<TItem, TStatus>(
+    Func<TItem, (Guid Id, string Owner, TStatus Status)> keys, Func<TItem, IReadOnlyDictionary<string, string>?> labels, Func<TItem, string?>? group = null)
     where TItem : class
     where TStatus : struct, Enum
 {
@@ -45,7 +46,8 @@ internal sealed class InMemoryItemIndex<TItem, TStatus>(Func<TItem, (Guid Id, st
             var (_, owner, status) = keys(item);
             return (query.Owner is null || owner == query.Owner)
                 && (query.Status is not { } s || EqualityComparer<TStatus>.Default.Equals(status, s))
-                && (query.Group is null || group?.Invoke(item) == query.Group);
+                && (query.Group is null || group?.Invoke(item) == query.Group)
+                && Labels.LabelSet.Matches(labels(item), query.Labels);
         });
 
     private ListingPage<TItem> Page(int limit, string? after, Func<TItem, bool> matches)

@@ -13,6 +13,8 @@ namespace TaskOrchestrator.Listing;
 /// One partition, so a status change of both is one entity-group transaction; a table per owner, so an owner's listing
 /// reads only that owner's rows (also on emulators, which scan a whole table per query), and an owner's rows can be
 /// dropped as one.</item>
+/// <item>in the same partition, per label of the resource (see <see cref="LabelDigest"/>): row <c>l_{label}_{position}</c>
+/// (the owner's listing of one label) and row <c>ls_{status}_{label}_{position}</c> (of one label and status).</item>
 /// <item>in the kind's shared index table, partition <c>s_{status}_{hour}</c> (the hour of the position): row
 /// <c>{position}</c>, the listing of one status across owners, for admins.</item>
 /// </list>
@@ -53,6 +55,28 @@ public static class ListingKeys
 
     /// <summary>The group of the runs of schedule <paramref name="scheduleId"/>.</summary>
     public static string ScheduleGroup(Guid scheduleId) => $"schedule-{scheduleId:N}";
+
+    /// <summary>
+    /// The name of one label in row keys: 128 bits of the SHA-256 of its key and value, in hex. A label's value may hold
+    /// any printable character and up to 256 of them, and a row key may not hold <c>/ \ # ?</c> nor pass 1 KiB; a
+    /// digest fits whatever the label, and being of fixed length it is never the start of another label's name. A
+    /// listing by label checks each item's labels, so a collision could not show a wrong item.
+    /// </summary>
+    public static string LabelDigest(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(value);
+
+        // A key never holds a line feed (see TaskOrchestrator.Labels.LabelSet): key and value cannot run into each other.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{key}\n{value}"));
+        return Convert.ToHexString(hash.AsSpan(0, 16));
+    }
+
+    /// <summary>The row key prefix of an owner's listing of the label named <paramref name="digest"/> (<see cref="LabelDigest"/>).</summary>
+    public static string LabelPrefix(string digest) => $"l_{digest}_";
+
+    /// <summary>The row key prefix of an owner's listing of the label named <paramref name="digest"/> in one status.</summary>
+    public static string LabelStatusPrefix(string status, string digest) => $"ls_{status}_{digest}_";
 
     /// <summary>The row key prefix of an owner's listing of one status.</summary>
     public static string StatusPrefix(string status) => $"s_{status}_";

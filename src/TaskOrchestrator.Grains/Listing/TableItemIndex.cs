@@ -27,18 +27,24 @@ internal sealed class TableItemIndex<TItem, TStatus> : IAsyncDisposable
     private readonly TableCreation _created;
     private readonly JsonSerializerOptions _json;
     private readonly Func<TItem, (Guid Id, string Owner, TStatus Status)> _keys;
+    private readonly Func<TItem, IReadOnlyDictionary<string, string>?> _labels;
 
-    public TableItemIndex(TableServiceClient tables, string tableName, JsonSerializerOptions json, Func<TItem, (Guid Id, string Owner, TStatus Status)> keys)
+    public TableItemIndex(
+        TableServiceClient tables, string tableName, JsonSerializerOptions json, Func<TItem, (Guid Id, string Owner, TStatus Status)> keys,
+        Func<TItem, IReadOnlyDictionary<string, string>?> labels)
     {
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(tableName);
         _created = new TableCreation(tables, tableName);
         _listing = new TableListingIndex<TStatus>(tables, tableName, _created.EnsureAsync);
-        (_json, _keys) = (json, keys);
+        (_json, _keys, _labels) = (json, keys, labels);
     }
 
-    /// <summary>Writes the item's rows (its row keyed by position first), deleting those of the <paramref name="stale"/> statuses.</summary>
-    public async Task UpsertAsync(TItem item, StatusSet stale, IReadOnlyList<string>? groups = null)
+    /// <summary>
+    /// Writes the item's rows (its row keyed by position first), deleting those of the <paramref name="stale"/> statuses
+    /// and of the labels in <paramref name="staleLabels"/> it no longer carries.
+    /// </summary>
+    public async Task UpsertAsync(TItem item, StatusSet stale, IReadOnlyList<string>? groups = null, IEnumerable<string>? staleLabels = null)
     {
         await _created.EnsureAsync();
         var (id, owner, status) = _keys(item);
@@ -54,15 +60,19 @@ internal sealed class TableItemIndex<TItem, TStatus> : IAsyncDisposable
         // The row keyed by position first: the migration of rows stored before listing rows existed re-reads it to tell
         // whether a live write came between its read and its own listing write.
         await _listing.UpsertRowAsync(entity);
-        await _listing.WriteAsync(position, owner, status, stale, JsonSerializer.SerializeToUtf8Bytes(item, _json), groups);
+        await _listing.WriteAsync(
+            position, owner, status, stale, JsonSerializer.SerializeToUtf8Bytes(item, _json), groups, LabelRows.For(_labels(item), staleLabels));
     }
 
-    /// <summary>Deletes every row of the item <paramref name="id"/> of <paramref name="owner"/> in the <paramref name="statuses"/> (missing ones are fine).</summary>
-    public async Task RemoveAsync(Guid id, string owner, StatusSet statuses, IReadOnlyList<string>? groups = null)
+    /// <summary>
+    /// Deletes every row of the item <paramref name="id"/> of <paramref name="owner"/> in the <paramref name="statuses"/>,
+    /// those of the <paramref name="labels"/> (digests, see <see cref="LabelRows"/>) included (missing ones are fine).
+    /// </summary>
+    public async Task RemoveAsync(Guid id, string owner, StatusSet statuses, IReadOnlyList<string>? groups = null, IReadOnlyCollection<string>? labels = null)
     {
         await _created.EnsureAsync();
         var position = TaskKeys.RowKey(id);
-        await _listing.RemoveAsync(position, owner, statuses, groups);
+        await _listing.RemoveAsync(position, owner, statuses, groups, labels);
         await _listing.DeleteRowAsync(TaskKeys.PartitionKey(position), position);
     }
 
@@ -78,8 +88,8 @@ internal sealed class TableItemIndex<TItem, TStatus> : IAsyncDisposable
 
         if (query.Owner is not null || query.Status is not null)
         {
-            var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
-            return new ListingPage<TItem>([.. items.Select(i => JsonSerializer.Deserialize<TItem>(i, _json)!)], next);
+            var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, Read, cancellationToken, query.Labels, _labels);
+            return new ListingPage<TItem>(items, next);
         }
 
         var filter = query.After is null
@@ -104,9 +114,11 @@ internal sealed class TableItemIndex<TItem, TStatus> : IAsyncDisposable
     /// <summary>One page, newest first, of the owner's items in <paramref name="group"/>.</summary>
     private async Task<ListingPage<TItem>> ListGroupAsync(string owner, string group, int limit, string? after, CancellationToken cancellationToken = default)
     {
-        var (items, next) = await _listing.ListGroupAsync(owner, group, limit, after, cancellationToken);
-        return new ListingPage<TItem>([.. items.Select(i => JsonSerializer.Deserialize<TItem>(i, _json)!)], next);
+        var (items, next) = await _listing.ListGroupAsync(owner, group, limit, after, Read, cancellationToken);
+        return new ListingPage<TItem>(items, next);
     }
+
+    private TItem Read(byte[] item) => JsonSerializer.Deserialize<TItem>(item, _json)!;
 
     /// <summary>True when an item is listed under <paramref name="id"/>: one point read.</summary>
     public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)

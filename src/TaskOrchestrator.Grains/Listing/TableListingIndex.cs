@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
+using TaskOrchestrator.Labels;
 using TaskOrchestrator.Storage;
 
 namespace TaskOrchestrator.Listing;
@@ -42,12 +43,21 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes the listing rows of resource <paramref name="position"/> show <paramref name="item"/> in
-    /// <paramref name="status"/>, and deletes the rows of the <paramref name="stale"/> statuses (missing ones are fine).
-    /// The owner's rows change in one transaction; the cross-owner status rows beside it.
+    /// The most rows a page filtered on its items (a listing by several labels) reads before it ends, short or empty, with
+    /// a cursor to go on from: one storage page, whatever the filter matches.
     /// </summary>
-    public async Task WriteAsync(string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item, IReadOnlyList<string>? groups = null)
+    public const int MaxRowsPerFilteredPage = 1000;
+
+    /// <summary>
+    /// Makes the listing rows of resource <paramref name="position"/> show <paramref name="item"/> in
+    /// <paramref name="status"/> (with its <paramref name="labels"/>' rows), and deletes the rows of the
+    /// <paramref name="stale"/> statuses and of the stale labels (missing ones are fine). The owner's rows change in one
+    /// transaction; the cross-owner status rows beside it.
+    /// </summary>
+    public async Task WriteAsync(
+        string position, string owner, TStatus status, StatusSet stale, ReadOnlyMemory<byte> item, IReadOnlyList<string>? groups = null, LabelRows? labelRows = null)
     {
+        var labels = labelRows ?? LabelRows.None;
         var ownerTable = await OwnerTableAsync(owner);
         await _ensureTable();
         var current = StatusNames[ToInt(status)];
@@ -62,10 +72,26 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
             writes.Add(Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.GroupPrefix(group) + position, item));
         }
 
+        foreach (var label in labels.Current)
+        {
+            writes.Add(Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelPrefix(label) + position, item));
+            writes.Add(Upsert(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelStatusPrefix(current, label) + position, item));
+        }
+
+        foreach (var label in labels.Stale)
+        {
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelPrefix(label) + position));
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelStatusPrefix(current, label) + position));
+        }
+
         foreach (var old in stale.Without(ToInt(status)).Members(StatusNames.Length))
         {
             writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[old]) + position));
             writes.Add(Delete(_table, ListingKeys.StatusPartition(StatusNames[old], position), position));
+            foreach (var label in labels.All)
+            {
+                writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelStatusPrefix(StatusNames[old], label) + position));
+            }
         }
 
         await Task.WhenAll(writes);
@@ -79,14 +105,14 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     }
 
     /// <summary>One page, newest first, of the owner's items in <paramref name="group"/>; returns the items and the position the page ended at.</summary>
-    public async Task<(List<byte[]> Items, string? Next)> ListGroupAsync(string owner, string group, int limit, string? after, CancellationToken cancellationToken)
+    public async Task<(List<T> Items, string? Next)> ListGroupAsync<T>(string owner, string group, int limit, string? after, Func<byte[], T> read, CancellationToken cancellationToken)
     {
         var prefix = ListingKeys.GroupPrefix(group);
         var table = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
         var filter = after is null
             ? TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey ge {prefix} and RowKey lt {prefix + ListingKeys.RangeEnd}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {ListingKeys.OwnerPartition} and RowKey gt {prefix + after} and RowKey lt {prefix + ListingKeys.RangeEnd}");
-        return await QueryPageAsync(table, filter, prefix.Length, limit, ownerTable: true, cancellationToken);
+        return await QueryPageAsync(table, filter, prefix.Length, limit, ownerTable: true, read, keep: null, cancellationToken);
     }
 
     /// <summary>Writes one row of this index's table through the same group commit as the listing rows.</summary>
@@ -96,8 +122,11 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
     }
 
-    /// <summary>Deletes every listing row of resource <paramref name="position"/> in the <paramref name="statuses"/> (missing ones are fine).</summary>
-    public async Task RemoveAsync(string position, string owner, StatusSet statuses, IReadOnlyList<string>? groups = null)
+    /// <summary>
+    /// Deletes every listing row of resource <paramref name="position"/> in the <paramref name="statuses"/>, those of
+    /// <paramref name="labels"/> included (missing ones are fine).
+    /// </summary>
+    public async Task RemoveAsync(string position, string owner, StatusSet statuses, IReadOnlyList<string>? groups = null, IReadOnlyCollection<string>? labels = null)
     {
         await _ensureTable();
         var ownerTable = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
@@ -107,29 +136,60 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
             writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.GroupPrefix(group) + position));
         }
 
+        foreach (var label in labels ?? [])
+        {
+            writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelPrefix(label) + position));
+        }
+
         foreach (var status in statuses.Members(StatusNames.Length))
         {
             writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.StatusPrefix(StatusNames[status]) + position));
             writes.Add(Delete(_table, ListingKeys.StatusPartition(StatusNames[status], position), position));
+            foreach (var label in labels ?? [])
+            {
+                writes.Add(Delete(ownerTable, ListingKeys.OwnerPartition, ListingKeys.LabelStatusPrefix(StatusNames[status], label) + position));
+            }
         }
 
         await Task.WhenAll(writes);
     }
 
     /// <summary>
-    /// One page, newest first: the owner's items (of one status, or all) or, with no owner, every owner's items of one
-    /// status. <paramref name="after"/> is the position the previous page ended at. Returns the items and the position
-    /// of the last one when more may follow.
+    /// One page, newest first: the owner's items (of one status, or all; with <paramref name="labels"/>, only those
+    /// carrying each of them, as <paramref name="labelsOf"/> reads an item's) or, with no owner, every owner's items of
+    /// one status. <paramref name="after"/> is the position the previous page ended at. Returns the items and the
+    /// position to go on from when more may follow. A listing by labels reads the rows of the first and checks every
+    /// label on each item: it reads at most <see cref="MaxRowsPerFilteredPage"/> rows, so its page may come back short.
     /// </summary>
-    public async Task<(List<byte[]> Items, string? Next)> ListAsync(string? owner, TStatus? status, int limit, string? after, CancellationToken cancellationToken)
+    public async Task<(List<T> Items, string? Next)> ListAsync<T>(
+        string? owner, TStatus? status, int limit, string? after, Func<byte[], T> read, CancellationToken cancellationToken,
+        IReadOnlyList<KeyValuePair<string, string>>? labels = null, Func<T, IReadOnlyDictionary<string, string>?>? labelsOf = null)
     {
         await _ensureTable();
         TableClient table;
         string filter;
         int positionStart;
+        Func<T, bool>? keep = null;
+        if (labels is { Count: > 0 })
+        {
+            if (owner is null || labelsOf is null)
+            {
+                throw new ArgumentException("A listing by label is of one owner's items, and needs to read each item's labels.", nameof(labels));
+            }
+
+            keep = item => LabelSet.Matches(labelsOf(item), labels);
+        }
+
         if (owner is not null)
         {
-            var prefix = status is { } s ? ListingKeys.StatusPrefix(StatusNames[ToInt(s)]) : ListingKeys.AllPrefix;
+            var label = labels is [var l, ..] ? ListingKeys.LabelDigest(l.Key, l.Value) : null;
+            var prefix = (status, label) switch
+            {
+                ({ } s, { } digest) => ListingKeys.LabelStatusPrefix(StatusNames[ToInt(s)], digest),
+                (null, { } digest) => ListingKeys.LabelPrefix(digest),
+                ({ } s, null) => ListingKeys.StatusPrefix(StatusNames[ToInt(s)]),
+                _ => ListingKeys.AllPrefix,
+            };
             positionStart = prefix.Length;
             table = _tables.GetTableClient(ListingKeys.OwnerTable(_table.Name, owner));
             filter = after is null
@@ -148,25 +208,48 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
                 : TableClient.CreateQueryFilter($"PartitionKey ge {ListingKeys.StatusPartition(StatusNames[ToInt(status.Value)], after)} and PartitionKey lt {prefix + ListingKeys.RangeEnd} and RowKey gt {after}");
         }
 
-        return await QueryPageAsync(table, filter, positionStart, limit, ownerTable: owner is not null, cancellationToken);
+        return await QueryPageAsync(table, filter, positionStart, limit, ownerTable: owner is not null, read, keep, cancellationToken);
     }
 
-    private static async Task<(List<byte[]> Items, string? Next)> QueryPageAsync(
-        TableClient table, string filter, int positionStart, int limit, bool ownerTable, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads one page of rows: the first <paramref name="limit"/> items <paramref name="keep"/> keeps (all without it),
+    /// and the position to go on from when more may follow: after the last item, or, when a filtered page has read
+    /// <see cref="MaxRowsPerFilteredPage"/> rows, after the last row read.
+    /// </summary>
+    private static async Task<(List<T> Items, string? Next)> QueryPageAsync<T>(
+        TableClient table, string filter, int positionStart, int limit, bool ownerTable, Func<byte[], T> read, Func<T, bool>? keep,
+        CancellationToken cancellationToken)
     {
-        var items = new List<byte[]>(limit);
+        var items = new List<T>(limit);
         string? lastPosition = null;
+        var rowsRead = 0;
         try
         {
-            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit + 1, 1000), cancellationToken: cancellationToken))
+            var pageSize = keep is null ? Math.Min(limit + 1, 1000) : MaxRowsPerFilteredPage;
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken))
             {
-                if (items.Count == limit)
+                if (keep is null && items.Count == limit)
                 {
                     return (items, lastPosition);
                 }
 
-                items.Add(ReadItem(row));
-                lastPosition = row.RowKey[positionStart..];
+                var position = row.RowKey[positionStart..];
+                var item = read(ReadItem(row));
+                if (keep is null || keep(item))
+                {
+                    if (items.Count == limit)
+                    {
+                        return (items, lastPosition);
+                    }
+
+                    items.Add(item);
+                    lastPosition = position;
+                }
+
+                if (keep is not null && ++rowsRead == MaxRowsPerFilteredPage)
+                {
+                    return (items, position);
+                }
             }
         }
         catch (RequestFailedException e) when (e.Status == 404 && ownerTable)

@@ -30,6 +30,15 @@ public sealed partial class OrchestrationGrain
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Orchestration {OrchestrationId}: its state is stored but writing its listing rows failed; the reminder writes them again")]
     private partial void LogListingDeferredCore(Guid orchestrationId, Exception exception);
 
+    [LoggerMessage(EventId = 2016, Level = LogLevel.Information, Message = "Orchestration {OrchestrationId} retried from step {Step}")]
+    private partial void LogRetriedCore(Guid orchestrationId, int step);
+
+    private void LogRetried(int step)
+    {
+        using var scope = BeginOrchestrationScope();
+        LogRetriedCore(this.GetPrimaryKey(), step);
+    }
+
     private void LogListingDeferred(Exception exception)
     {
         using var scope = BeginOrchestrationScope();

@@ -181,6 +181,28 @@ public sealed partial class OrchestrationGrain(
     }
 
     /// <inheritdoc />
+    public async Task<OrchestrationCommandResult> RetryAsync(string? owner = null)
+    {
+        if (NotFoundFor(owner) is { } notFound)
+        {
+            return notFound;
+        }
+
+        var (retry, refusal) = _cursor.Retry(Snapshot().Steps[State.CurrentIndex], NewId);
+        if (retry is not { } decision)
+        {
+            return OrchestrationCommandResult.Conflict(Snapshot(), refusal!);
+        }
+
+        // The reminder first (it was removed when the orchestration failed): a retry stored without one would never recover.
+        await RegisterReminderAsync();
+        LogRetried(State.CurrentIndex);
+        metrics.OrchestrationRetried();
+        await ApplyAsync(decision);
+        return OrchestrationCommandResult.Ok(Snapshot());
+    }
+
+    /// <inheritdoc />
     public async Task<OrchestrationSnapshot?> GetAsync()
     {
         if (!state.RecordExists)
@@ -291,6 +313,8 @@ public sealed partial class OrchestrationGrain(
         if (listing)
         {
             State.ListingStatuses = StaleListingStatuses().With((int)State.Status);
+            var labels = LabelRows.For(Definition.Labels, State.ListingLabels);
+            State.ListingLabels = labels.Current.Count + labels.Stale.Count == 0 ? null : [.. labels.All];
         }
 
         await _writes.WriteOrDistrustAsync();
@@ -311,8 +335,10 @@ public sealed partial class OrchestrationGrain(
     private async Task WriteListingAsync()
     {
         _listingBehind = true;
-        await index.UpsertAsync(Snapshot().ToSummary(), StaleListingStatuses());
+        var labels = LabelRows.For(Definition.Labels, State.ListingLabels);
+        await index.UpsertAsync(Snapshot().ToSummary(), StaleListingStatuses(), labels.Stale);
         State.ListingStatuses = StatusSet.Of((int)State.Status);
+        State.ListingLabels = labels.Current.Count == 0 ? null : [.. labels.Current];
         _listingBehind = false;
     }
 

@@ -27,6 +27,27 @@ public sealed class OrchestrationGrainState
     /// <summary>The statuses whose listing rows may exist (see <see cref="Listing.StatusSet"/>); empty in state stored before they existed.</summary>
     [Id(5)] public Listing.StatusSet ListingStatuses { get; set; }
 
+    /// <summary>The labels (digests, see <see cref="Listing.LabelRows"/>) whose listing rows may exist; null for none.</summary>
+    [Id(11)] public List<string>? ListingLabels { get; set; }
+
+    /// <summary>The failed runs retries resumed from, oldest first (the latest <see cref="MaxPreviousRuns"/>); null for none.</summary>
+    [Id(12)] public List<OrchestrationPreviousRun>? PreviousRuns { get; set; }
+
+    /// <summary>How many failed runs <see cref="PreviousRuns"/> keeps.</summary>
+    public const int MaxPreviousRuns = 20;
+
+    /// <summary>Keeps a failed run, dropping the oldest beyond <see cref="MaxPreviousRuns"/>.</summary>
+    public void AddPreviousRun(OrchestrationPreviousRun run)
+    {
+        PreviousRuns ??= [];
+        if (PreviousRuns.Count >= MaxPreviousRuns)
+        {
+            PreviousRuns.RemoveAt(0);
+        }
+
+        PreviousRuns.Add(run);
+    }
+
     /// <summary>The step in progress (or the last one reached).</summary>
     public OrchestrationStepState Current => Steps[^1];
 

@@ -10,16 +10,19 @@ public sealed class AzureScheduleIndex(TableServiceClient tables, string tableNa
     /// <summary>The table used unless configured otherwise.</summary>
     public const string DefaultTableName = "ScheduleIndex";
 
-    private readonly TableItemIndex<ScheduleSummary, ScheduleStatus> _index = new(tables, tableName, AzureOrchestrationIndex.Json, s => (s.Id, s.Owner, s.Status));
+    private readonly TableItemIndex<ScheduleSummary, ScheduleStatus> _index = new(
+        tables, tableName, AzureOrchestrationIndex.Json, s => (s.Id, s.Owner, s.Status), s => s.Definition.Labels);
 
     /// <inheritdoc />
-    public Task UpsertAsync(ScheduleSummary summary, StatusSet stale) => _index.UpsertAsync(summary, stale);
+    public Task UpsertAsync(ScheduleSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null) =>
+        _index.UpsertAsync(summary, stale, staleLabels: staleLabels);
 
     /// <inheritdoc />
-    public Task RemoveAsync(ScheduleSummary summary, StatusSet statuses)
+    public Task RemoveAsync(ScheduleSummary summary, StatusSet statuses, IEnumerable<string>? staleLabels = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        return _index.RemoveAsync(summary.Id, summary.Owner, statuses.With((int)summary.Status));
+        var labels = LabelRows.For(summary.Definition.Labels, staleLabels).All.ToList();
+        return _index.RemoveAsync(summary.Id, summary.Owner, statuses.With((int)summary.Status), labels: labels);
     }
 
     /// <inheritdoc />

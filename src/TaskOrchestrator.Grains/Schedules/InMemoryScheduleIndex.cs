@@ -5,17 +5,17 @@ namespace TaskOrchestrator.Schedules;
 /// <summary>The schedule listing in this process's memory (the in-memory mode, tests). Lost on exit.</summary>
 public sealed class InMemoryScheduleIndex : IScheduleIndex
 {
-    private readonly InMemoryItemIndex<ScheduleSummary, ScheduleStatus> _index = new(s => (s.Id, s.Owner, s.Status));
+    private readonly InMemoryItemIndex<ScheduleSummary, ScheduleStatus> _index = new(s => (s.Id, s.Owner, s.Status), s => s.Definition.Labels);
 
     /// <inheritdoc />
-    public Task UpsertAsync(ScheduleSummary summary, StatusSet stale)
+    public Task UpsertAsync(ScheduleSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null)
     {
         _index.Upsert(summary);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc />
-    public Task RemoveAsync(ScheduleSummary summary, StatusSet statuses)
+    public Task RemoveAsync(ScheduleSummary summary, StatusSet statuses, IEnumerable<string>? staleLabels = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         _index.Remove(summary.Id);

@@ -290,7 +290,7 @@ public sealed partial class ScheduleGrain(
         {
             var task = new TaskDefinition(
                 definition.Owner, call.Url, call.Method, call.Headers, call.Body, now, run.ScheduledFor, Delivery: call.Delivery,
-                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor);
+                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels);
             await GrainFactory.GetGrain<ITaskGrain>(run.TaskId!.Value).ScheduleAsync(task);
         }
         else
@@ -298,7 +298,7 @@ public sealed partial class ScheduleGrain(
             var target = definition.Target.Orchestration!;
             var orchestration = new OrchestrationDefinition(
                 definition.Owner, now, run.ScheduledFor, target.Steps, target.ConditionCheck, target.FallbackUrl, target.Delivery,
-                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor);
+                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels);
             await GrainFactory.GetGrain<IOrchestrationGrain>(run.OrchestrationId!.Value).CreateAsync(orchestration);
         }
     }
@@ -330,7 +330,7 @@ public sealed partial class ScheduleGrain(
             }
         }
 
-        await index.RemoveAsync(summary, State.ListingStatuses.IsEmpty ? StatusSet.All : State.ListingStatuses);
+        await index.RemoveAsync(summary, State.ListingStatuses.IsEmpty ? StatusSet.All : State.ListingStatuses, State.ListingLabels);
         await _reminder.RemoveAsync();
         await state.ClearStateAsync();
         _schedule.Load(state.State);
@@ -347,11 +347,14 @@ public sealed partial class ScheduleGrain(
     {
         var stale = State.ListingStatuses.IsEmpty && state.RecordExists ? StatusSet.All : State.ListingStatuses;
         State.ListingStatuses = stale.With((int)State.Status);
+        var labels = LabelRows.For(State.Definition!.Labels, State.ListingLabels);
+        State.ListingLabels = labels.Current.Count + labels.Stale.Count == 0 ? null : [.. labels.All];
         await _writes.WriteOrDistrustAsync();
         try
         {
-            await index.UpsertAsync(Snapshot().ToSummary(), stale);
+            await index.UpsertAsync(Snapshot().ToSummary(), stale, labels.Stale);
             State.ListingStatuses = StatusSet.Of((int)State.Status);
+            State.ListingLabels = labels.Current.Count == 0 ? null : [.. labels.Current];
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

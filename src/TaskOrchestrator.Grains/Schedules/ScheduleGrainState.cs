@@ -30,6 +30,9 @@ public sealed class ScheduleGrainState
     /// <summary>The statuses whose listing rows may exist (see <see cref="StatusSet"/>).</summary>
     [Id(6)] public StatusSet ListingStatuses { get; set; }
 
+    /// <summary>The labels (digests, see <see cref="LabelRows"/>) whose listing rows may exist; null for none.</summary>
+    [Id(11)] public List<string>? ListingLabels { get; set; }
+
     /// <summary>Adds a run, dropping the oldest beyond <see cref="MaxRuns"/>.</summary>
     public void AddRun(ScheduleRun run)
     {

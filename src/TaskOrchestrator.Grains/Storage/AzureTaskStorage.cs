@@ -101,6 +101,8 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         // A task stored before listing rows existed may have rows of any status (the migration writes them): delete all.
         var stale = task.ListingStatuses.IsEmpty && grainState.ETag is not null ? StatusSet.All : task.ListingStatuses;
         task.ListingStatuses = stale.With((int)task.Status);
+        var labels = LabelRows.For(task.Definition!.Labels, task.ListingLabels);
+        task.ListingLabels = labels.Current.Count + labels.Stale.Count == 0 ? null : [.. labels.All];
         var row = TaskRow.From(grainId.GetGuidKey(), task, _serializer);
         var entity = new TableEntity(TaskKeys.PartitionKey(row.RowKey), row.RowKey)
         {
@@ -119,7 +121,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
 
         try
         {
-            await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed, Groups(row.Snapshot.ScheduleId));
+            await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed, Groups(row.Snapshot.ScheduleId), labels);
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException or TimeoutException or RowTooLargeException)
         {
@@ -127,6 +129,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         }
 
         task.ListingStatuses = StatusSet.Of((int)row.Status);
+        task.ListingLabels = labels.Current.Count == 0 ? null : [.. labels.Current];
     }
 
     /// <inheritdoc />
@@ -141,7 +144,8 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
             if (grainState.State is TaskGrainState { Definition: { } definition } task)
             {
                 var statuses = task.ListingStatuses.IsEmpty ? StatusSet.All : task.ListingStatuses.With((int)task.Status);
-                await _listing.RemoveAsync(rowKey, definition.Owner, statuses, Groups(definition.ScheduleId));
+                var labels = LabelRows.For(definition.Labels, task.ListingLabels).All.ToList();
+                await _listing.RemoveAsync(rowKey, definition.Owner, statuses, Groups(definition.ScheduleId), labels);
             }
         }
 
@@ -155,14 +159,15 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         await _created.EnsureAsync();
         if (query.Group is not null)
         {
-            var (runs, after) = await _listing.ListGroupAsync(query.Owner!, query.Group, query.Limit, query.After, cancellationToken);
-            return new ListingPage<TaskSnapshot>([.. runs.Select(TaskRow.ReadListed)], after);
+            var (runs, after) = await _listing.ListGroupAsync(query.Owner!, query.Group, query.Limit, query.After, TaskRow.ReadListed, cancellationToken);
+            return new ListingPage<TaskSnapshot>(runs, after);
         }
 
         if (query.Owner is not null || query.Status is not null)
         {
-            var (items, next) = await _listing.ListAsync(query.Owner, query.Status, query.Limit, query.After, cancellationToken);
-            return new ListingPage<TaskSnapshot>([.. items.Select(TaskRow.ReadListed)], next);
+            var (items, next) = await _listing.ListAsync(
+                query.Owner, query.Status, query.Limit, query.After, TaskRow.ReadListed, cancellationToken, query.Labels, task => task.Labels);
+            return new ListingPage<TaskSnapshot>(items, next);
         }
 
         // Every owner's tasks, newest first: the state rows themselves, in key order.

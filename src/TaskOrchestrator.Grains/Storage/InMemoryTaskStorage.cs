@@ -87,7 +87,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
             {
                 var row = _rows.Values[i].Row;
                 if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s)
-                    || (query.Group is not null && (row.Snapshot.ScheduleId is not { } schedule || ListingKeys.ScheduleGroup(schedule) != query.Group)))
+                    || (query.Group is not null && (row.Snapshot.ScheduleId is not { } schedule || ListingKeys.ScheduleGroup(schedule) != query.Group))
+                    || !Labels.LabelSet.Matches(row.Snapshot.Labels, query.Labels))
                 {
                     continue;
                 }

@@ -25,6 +25,10 @@ public static class TaskKeys
     /// <summary>The partition key of the task with this id.</summary>
     public static string PartitionKey(Guid id) => PartitionKey(RowKey(id));
 
+    /// <summary>The cursor after which a listing holds only what was created before <paramref name="instant"/> (newest first).</summary>
+    public static string CursorBefore(DateTimeOffset instant) =>
+        string.Create(CultureInfo.InvariantCulture, $"{MaxMillis - Math.Clamp(instant.ToUnixTimeMilliseconds(), 0, MaxMillis):D15}_{new string('f', 32)}");
+
     /// <summary>True when <paramref name="cursor"/> has the shape of a row key, so it is safe to use in a filter.</summary>
     public static bool IsValidCursor(string cursor) =>
         cursor.Length == MillisDigits + 1 + 32

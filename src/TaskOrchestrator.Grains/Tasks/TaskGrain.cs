@@ -147,28 +147,10 @@ public sealed partial class TaskGrain(
     }
 
     /// <inheritdoc />
-    public async Task<TaskCommandResult> RescheduleAsync(DueTimeChange dueTime, string? owner = null)
+    public Task<TaskCommandResult> RescheduleAsync(DueTimeChange dueTime, string? owner = null)
     {
         ArgumentNullException.ThrowIfNull(dueTime);
-        if (NotFoundFor(owner) is { } notFound)
-        {
-            return notFound;
-        }
-
-        var previous = State.DueAt;
-        var decision = _task.Reschedule(dueTime.DueAt(State.Definition?.CreatedAt ?? time.GetUtcNow(), time.GetUtcNow()));
-        if (decision is TaskDecision.Refused refused)
-        {
-            return Refusal(refused);
-        }
-
-        // Stored before the timer and reminder move: when the write fails, the caller hears so, and the stored time (which
-        // the reminder still matches) is what the next activation finds.
-        await WriteChangeAsync();
-        ApplyTimer(decision);
-        await _reminder.RegisterAsync(_task.FirstReminderTick(), _scheduling.ReminderPeriod);
-        LogRescheduled(previous, State.DueAt);
-        return TaskCommandResult.Ok(Snapshot());
+        return ChangeAsync(new TaskChange(dueTime), owner);
     }
 
     /// <inheritdoc />

@@ -42,8 +42,37 @@ public sealed class TaskGrainState
     /// </summary>
     [Id(10)] public StatusSet ListingStatuses { get; set; }
 
+    /// <summary>
+    /// The labels (their digests, see <see cref="LabelRows"/>) whose listing rows may exist, kept by the task store like
+    /// <see cref="ListingStatuses"/>; null for none.
+    /// </summary>
+    [Id(11)] public List<string>? ListingLabels { get; set; }
+
+    /// <summary>The reruns made of this task, oldest first (the latest <see cref="MaxReruns"/>); null for none.</summary>
+    [Id(12)] public List<Guid>? Reruns { get; set; }
+
     /// <summary>How many attempts <see cref="History"/> keeps (the retry policy allows at most 100).</summary>
     public const int MaxHistory = 100;
+
+    /// <summary>How many reruns <see cref="Reruns"/> keeps: the latest.</summary>
+    public const int MaxReruns = 20;
+
+    /// <summary>Records the rerun <paramref name="id"/> unless it is recorded already; the oldest goes beyond <see cref="MaxReruns"/>.</summary>
+    public void AddRerun(Guid id)
+    {
+        Reruns ??= [];
+        if (Reruns.Contains(id))
+        {
+            return;
+        }
+
+        if (Reruns.Count >= MaxReruns)
+        {
+            Reruns.RemoveAt(0);
+        }
+
+        Reruns.Add(id);
+    }
 
     /// <summary>Adds an attempt that just started.</summary>
     public void AddAttempt(TaskAttempt attempt)
@@ -96,6 +125,7 @@ public sealed class TaskGrainState
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
             id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, AttemptsStarted, StartedAt, FinishedAt, Response, definition.OrchestrationId,
-            [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor);
+            [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor, definition.Labels, definition.RerunOf,
+            Reruns is { Count: > 0 } reruns ? [.. reruns] : null);
     }
 }

@@ -51,6 +51,8 @@ public sealed class TaskOrchestratorMetrics
     private readonly Counter<long> _orchestrationsCreated;
     private readonly Counter<long> _scheduleOccurrences;
     private readonly Counter<long> _orchestrationsFinished;
+    private readonly Counter<long> _reruns;
+    private readonly Counter<long> _orchestrationRetries;
 
     /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
     public TaskOrchestratorMetrics(IMeterFactory meterFactory)
@@ -75,7 +77,16 @@ public sealed class TaskOrchestratorMetrics
             "Occurrences of recurring schedules, by outcome (created: its run was created, or a run triggered by hand; skipped: overlap or missed) and late (its run was created after its instant: caught up after an outage, or a busy node).");
         _orchestrationsFinished = meter.CreateCounter<long>(
             "taskorchestrator.orchestrations.finished", "{orchestration}", "Orchestrations that ended, by outcome (completed, failed, cancelled) and failure reason.");
+        _reruns = meter.CreateCounter<long>("taskorchestrator.tasks.reruns", "{task}", "Reruns of finished tasks created (POST /tasks/{id}/rerun and bulk rerun).");
+        _orchestrationRetries = meter.CreateCounter<long>(
+            "taskorchestrator.orchestrations.retries", "{orchestration}", "Failed orchestrations resumed from their failed step (POST /orchestrations/{id}/retry).");
     }
+
+    /// <summary>A rerun of a finished task was created.</summary>
+    public void TaskRerun() => _reruns.Add(1);
+
+    /// <summary>A failed orchestration was resumed from its failed step.</summary>
+    public void OrchestrationRetried() => _orchestrationRetries.Add(1);
 
     /// <summary>A task was stored as Scheduled.</summary>
     public void TaskScheduled() => _scheduled.Add(1);

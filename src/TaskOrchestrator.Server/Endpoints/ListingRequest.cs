@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Server.Auth;
+using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Storage;
 
@@ -16,7 +17,9 @@ namespace TaskOrchestrator.Server.Endpoints;
 /// <param name="PageSize">How many items a page holds.</param>
 /// <param name="After">The cursor the page starts after; null for the first page.</param>
 /// <param name="ScheduleId">Only the runs of this recurring schedule; null for all.</param>
-internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, string? After, Guid? ScheduleId = null)
+/// <param name="Labels">Only items carrying every one of these labels (<c>label=key:value</c>); null for all.</param>
+internal sealed record ListingRequest<TStatus>(
+    TStatus? Status, int PageSize, string? After, Guid? ScheduleId = null, IReadOnlyList<KeyValuePair<string, string>>? Labels = null)
     where TStatus : struct, Enum
 {
     /// <summary>Page size of a listing unless <c>limit</c> says otherwise.</summary>
@@ -29,19 +32,26 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     /// Answers a listing route at <paramref name="path"/>: checks its query, reads one page of the caller's resources
     /// (every owner's for an admin) from <paramref name="listing"/>, links the next page, and shows each item as
     /// <paramref name="toResource"/> maps it. With a <paramref name="scheduleId"/> (for the routes whose resources a
-    /// schedule creates, given its <paramref name="schedules"/>), only the runs of that schedule.
+    /// schedule creates, given its <paramref name="schedules"/>), only the runs of that schedule. With
+    /// <paramref name="labels"/> (<c>label=key:value</c>, all must match), only the caller's own items carrying them (for an
+    /// admin too: label rows are kept per owner), read from the rows of the first label.
     /// </summary>
     public static async Task<Results<Ok<TResource[]>, ProblemHttpResult>> PageAsync<TItem, TResource>(
         IListing<TItem, TStatus> listing, string path, string? status, string? limit, string? after, HttpContext context, Func<TItem, TResource> toResource,
-        string? scheduleId = null, ScheduleOwners? schedules = null)
+        string? scheduleId = null, ScheduleOwners? schedules = null, IReadOnlyList<string?>? labels = null)
     {
-        var (request, problem) = Parse(status, limit, after, scheduleId);
+        var (request, problem) = Parse(status, limit, after, scheduleId, labels);
         if (request is null)
         {
             return problem!;
         }
 
         var query = new ListingQuery<TStatus>(context.User.OwnerScope(), request.Status, request.PageSize, request.After);
+        if (request.Labels is { } filter)
+        {
+            query = query with { Owner = context.User.Subject(), Labels = filter };
+        }
+
         if (request.ScheduleId is { } schedule)
         {
             // A schedule's runs are listed in its owner's rows: an admin's listing reads the schedule to find whose.
@@ -60,8 +70,20 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     }
 
     /// <summary>The checked query, or a 400 ProblemDetails naming what is wrong with it.</summary>
-    public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(string? status, string? limit, string? after, string? scheduleId = null)
+    public static (ListingRequest<TStatus>? Request, ProblemHttpResult? Problem) Parse(
+        string? status, string? limit, string? after, string? scheduleId = null, IReadOnlyList<string?>? labels = null)
     {
+        var (filter, labelProblem) = LabelRules.ParseFilter(labels);
+        if (labelProblem is not null)
+        {
+            return (null, labelProblem);
+        }
+
+        if (filter is not null && scheduleId is not null)
+        {
+            return (null, RouteProblems.BadRequest("scheduleId cannot be combined with label: a schedule's runs carry its labels, so list by label alone."));
+        }
+
         Guid? schedule = null;
         if (scheduleId is not null)
         {
@@ -100,7 +122,7 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
             return (null, RouteProblems.BadRequest("after is not a cursor this API returned; use the Link header of the previous page."));
         }
 
-        return (new ListingRequest<TStatus>(statusFilter, pageSize, after, schedule), null);
+        return (new ListingRequest<TStatus>(statusFilter, pageSize, after, schedule, filter), null);
     }
 
     /// <summary>Points the answer's <c>Link</c> header at the page after <paramref name="next"/> of the listing at <paramref name="path"/>.</summary>
@@ -108,7 +130,8 @@ internal sealed record ListingRequest<TStatus>(TStatus? Status, int PageSize, st
     {
         if (next is not null)
         {
-            var query = $"?{(Status is null ? "" : $"status={Status}&")}{(ScheduleId is null ? "" : $"scheduleId={ScheduleId}&")}limit={PageSize}&after={next}";
+            var labels = string.Concat((Labels ?? []).Select(l => $"label={Uri.EscapeDataString(l.Key)}:{Uri.EscapeDataString(l.Value)}&"));
+            var query = $"?{(Status is null ? "" : $"status={Status}&")}{(ScheduleId is null ? "" : $"scheduleId={ScheduleId}&")}{labels}limit={PageSize}&after={next}";
             context.Response.Headers.Link = $"<{path}{query}>; rel=\"next\"";
         }
     }

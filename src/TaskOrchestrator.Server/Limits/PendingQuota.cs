@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Quotas;
@@ -17,7 +18,21 @@ internal sealed class PendingQuota(IGrainFactory grains, IOptions<PendingLimitOp
     /// <summary>Reserves a place for one more <paramref name="kind"/> of the caller, or says why not (429 with Retry-After).</summary>
     public async Task<PendingReservation> ReserveAsync(HttpContext context, PendingKind kind)
     {
-        var user = context.User;
+        var reservation = await ReserveAsync(context.User, kind);
+        if (reservation.Problem is not null)
+        {
+            context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return reservation;
+    }
+
+    /// <summary>
+    /// Reserves a place for one more <paramref name="kind"/> of <paramref name="user"/>, or says why not (the 429 answer,
+    /// without touching the response: a bulk action reports a refusal per item).
+    /// </summary>
+    public async Task<PendingReservation> ReserveAsync(ClaimsPrincipal user, PendingKind kind)
+    {
         if (user.IsAdmin())
         {
             return PendingReservation.Exempt;
@@ -27,13 +42,7 @@ internal sealed class PendingQuota(IGrainFactory grains, IOptions<PendingLimitOp
         var limit = _options.Limit(kind);
         var grain = grains.GetGrain<IOwnerQuotaGrain>(OwnerQuotaKey.For(owner));
         var admission = await grain.TryReserveAsync(owner, kind, limit);
-        if (admission.Admitted)
-        {
-            return PendingReservation.Held(grain, kind);
-        }
-
-        context.Response.Headers.RetryAfter = _options.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return PendingReservation.Refused(AtCap(kind, admission.Pending, limit));
+        return admission.Admitted ? PendingReservation.Held(grain, kind) : PendingReservation.Refused(AtCap(kind, admission.Pending, limit));
     }
 
     private ProblemHttpResult AtCap(PendingKind kind, long pending, long limit)

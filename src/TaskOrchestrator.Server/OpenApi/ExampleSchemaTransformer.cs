@@ -6,6 +6,7 @@ using Microsoft.OpenApi;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Bulk;
 using TaskOrchestrator.Server.Endpoints.Schedules;
 using TaskOrchestrator.Server.Endpoints.Signing;
 using TaskOrchestrator.Server.Endpoints.Tasks;
@@ -30,10 +31,13 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             new(2, CreatedAt.AddMilliseconds(5912), CreatedAt.AddMilliseconds(5931), 200, null),
         ],
         null, CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5931), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null),
-        new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null)
+        new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null,
+        Labels: new Dictionary<string, string> { ["team"] = "billing" }, Reruns: [])
     {
         Owner = "alice",
     };
+
+    private static readonly Guid RerunId = Guid.Parse("019ac5f3-4e1d-7f20-8a6b-0c9d2e3f4a5b");
 
     private static readonly OrchestrationResource ExampleOrchestration = new(
         OrchestrationId, CreatedAt, CreatedAt.AddMinutes(1), 60_000, OrchestrationStatus.Running, null, 1, null,
@@ -87,7 +91,16 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             Retry = new() { MaxAttempts = 5, InitialDelayInMs = 500 },
             TimeoutInMs = 10_000,
         },
-        [typeof(UpdateTaskRequest)] = new UpdateTaskRequest { DelayInMs = 60_000 },
+        [typeof(UpdateTaskRequest)] = new UpdateTaskRequest { DelayInMs = 60_000, Labels = new() { ["team"] = "billing", ["env"] = "prod" } },
+        [typeof(RerunTaskRequest)] = new RerunTaskRequest { DelayInMs = 60_000 },
+        [typeof(BulkRequest)] = new BulkRequest
+        {
+            Filter = new() { Status = "Failed", Labels = new() { ["team"] = "billing" }, CreatedAfter = CreatedAt },
+            Limit = 500,
+        },
+        [typeof(BulkResponse)] = new BulkResponse(
+            [new BulkItemResult(TaskId, "rerun", NewId: RerunId), new BulkItemResult(OrchestrationId, BulkItemResult.Skipped, BulkItemResult.NotFound)],
+            "999998235807999_019ac5f08d3a7b2e9c412f6d8e0a1b3c"),
         [typeof(TaskResource)] = ExampleTask,
         [typeof(TaskStatusResource)] = new TaskStatusResource(TaskId, ScheduledTaskStatus.Scheduled),
         [typeof(CancelTaskResponse)] = new CancelTaskResponse(

@@ -102,11 +102,23 @@ public sealed partial class OpenApiDocumentTests(MemoryServerFixture fixture)
         Assert.Equal(["Scheduled", "Running", "Completed", "Failed", "Cancelled"], schemas["ScheduledTaskStatus"]!["enum"]!.AsArray().Select(v => (string)v!));
 
         // Nullable members are left out when null, so they are not "required".
+        var paths = document["paths"]!.AsObject();
+        foreach (var route in new[] { "/tasks/{id}/rerun", "/tasks/bulk/cancel", "/tasks/bulk/rerun", "/orchestrations/{id}/retry", "/orchestrations/bulk/cancel", "/orchestrations/bulk/retry" })
+        {
+            Assert.True(paths[route]?["post"] is not null, $"{route} is not in the document.");
+        }
+
+        Assert.Equal("#/components/schemas/BulkResponse", (string)paths["/tasks/bulk/rerun"]!["post"]!["responses"]!["200"]!["content"]!["application/json"]!["schema"]!["$ref"]!);
+        Assert.Equal("billing", (string)schemas["TaskResource"]!["examples"]![0]!["labels"]!["team"]!);
         var required = schemas["TaskResource"]!["required"]!.AsArray().Select(v => (string)v!).ToArray();
         Assert.Contains("dueAt", required);
         Assert.DoesNotContain("startedAt", required);
         Assert.DoesNotContain("response", required);
-        foreach (var name in new[] { "TaskResource", "OrchestrationRequest", "OrchestrationResource", "ProblemDetails", "ScheduleRequest", "ScheduleResource", "ScheduleRunResource" })
+        foreach (var name in new[]
+        {
+            "TaskResource", "OrchestrationRequest", "OrchestrationResource", "ProblemDetails", "ScheduleRequest", "ScheduleResource", "ScheduleRunResource",
+            "RerunTaskRequest", "BulkRequest", "BulkResponse",
+        })
         {
             Assert.True(schemas[name]?["examples"] is JsonArray { Count: > 0 }, $"The schema {name} has no example.");
         }

@@ -63,6 +63,33 @@ public sealed class MetricsTests(ObservabilityServerFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_RerunAndRetry_CountedOnce()
+    {
+        var before = await PrometheusScrape.ScrapeAsync(fixture.Server.BaseAddress);
+        var failing = (string)(await TaskApi.CreateAsync(_client, new { taskURL = fixture.Target.UrlFor("status/400"), delayInMS = 0 }))["id"]!;
+        await Poll.UntilAsync(async () => await TaskApi.StatusAsync(_client, failing) == "Failed", Timeout, "the failing task to fail");
+        using (var rerun = await _client.PostAsync($"/tasks/{failing}/rerun", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, rerun.StatusCode);
+        }
+
+        var orchestration = (string)(await OrchestrationApi.CreateAsync(
+            _client, new { tasks = new[] { new { taskURL = fixture.Target.UrlFor("fail-first/1"), retry = new { maxAttempts = 1 } } } }))["id"]!;
+        await OrchestrationApi.WaitForStatusAsync(_client, orchestration, "Failed", Timeout);
+        using (var retry = await _client.PostAsync($"/orchestrations/{orchestration}/retry", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
+        }
+
+        var after = await Poll.UntilAsync(
+            () => PrometheusScrape.ScrapeAsync(fixture.Server.BaseAddress),
+            s => s.Value("taskorchestrator_orchestrations_retries_total") - before.Value("taskorchestrator_orchestrations_retries_total") >= 1,
+            Timeout, "the retry in /metrics");
+        Assert.Equal(1, after.Value("taskorchestrator_tasks_reruns_total") - before.Value("taskorchestrator_tasks_reruns_total"));
+        Assert.Equal(1, after.Value("taskorchestrator_orchestrations_retries_total") - before.Value("taskorchestrator_orchestrations_retries_total"));
+    }
+
+    [Fact]
     public async Task Metrics_WithoutToken_AreServedAsPrometheusText()
     {
         using var client = fixture.Server.CreateClient(token: null);

@@ -226,6 +226,7 @@ public sealed class OrchestrationCursor(TimeProvider time)
             ConditionCheck = change.ConditionCheck ?? previous.ConditionCheck,
             FallbackUrl = change.FallbackUrl ?? previous.FallbackUrl,
             Delivery = change.Delivery ?? previous.Delivery,
+            Labels = change.Labels ?? previous.Labels,
         };
         if (change.MaxCalls is { } limit && OrchestrationWork.MaxCalls(changed) is var calls && calls > limit)
         {
@@ -328,7 +329,34 @@ public sealed class OrchestrationCursor(TimeProvider time)
 
         return new OrchestrationSnapshot(
             id, definition.Owner, definition.CreatedAt, definition.StartAt, State.Status, State.FailureReason, State.CurrentIndex, State.FinishedAt, steps,
-            definition.ScheduleId, definition.ScheduledFor);
+            definition.ScheduleId, definition.ScheduledFor, definition.Labels, State.PreviousRuns is { Count: > 0 } runs ? [.. runs] : null);
+    }
+
+    /// <summary>
+    /// Resumes a Failed orchestration from the step that failed: <paramref name="failedStep"/> (that step as the failed run
+    /// ended) is kept in <see cref="OrchestrationGrainState.PreviousRuns"/>, and the step starts again with a new task,
+    /// due now. Returns the decision (store, then schedule the step), or a refusal unless Failed with nothing in flight.
+    /// </summary>
+    public (OrchestrationDecision? Decision, string? Refusal) Retry(OrchestrationStepSnapshot failedStep, Func<Guid> mintId)
+    {
+        ArgumentNullException.ThrowIfNull(failedStep);
+        ArgumentNullException.ThrowIfNull(mintId);
+        if (State.Status != OrchestrationStatus.Failed)
+        {
+            return (null, $"The orchestration is {State.Status}; only a Failed orchestration can be retried.");
+        }
+
+        if (!State.IsSettled)
+        {
+            return (null, "The failed step's fallback call is still in flight; retry once it has finished.");
+        }
+
+        State.AddPreviousRun(new OrchestrationPreviousRun(State.FinishedAt ?? Now, State.FailureReason ?? OrchestrationFailureReason.TaskFailed, Now, failedStep));
+        State.Steps[^1] = NewStep(mintId(), Now);
+        State.Status = OrchestrationStatus.Running;
+        State.FailureReason = null;
+        State.FinishedAt = null;
+        return (new OrchestrationDecision(Store: true, ListingChanged: true, OrchestrationNext.ScheduleStep), null);
     }
 
     private OrchestrationDecision PassStep(bool listingChanged, Func<Guid> mintId)

@@ -45,7 +45,9 @@ public static class OrchestrationEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems().AcceptsIdempotencyKey();
         group.MapGet("/", ListAsync).WithName("ListOrchestrations")
             .WithSummary("List orchestrations, newest first")
-            .WithDescription("Summaries (no steps) of the caller's orchestrations (every owner's for an admin), paged like tasks: follow the `Link` header.")
+            .WithDescription(
+                "Summaries (no steps) of the caller's orchestrations (every owner's for an admin), optionally of one status and/or carrying labels " +
+                "(`label=key:value`, repeatable, all must match; of the caller's own, for an admin too), paged like tasks: follow the `Link` header.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/{id}", GetAsync).WithName("GetOrchestration")
             .WithSummary("Get an orchestration with every step")
@@ -61,9 +63,17 @@ public static class OrchestrationEndpoints
             .WithSummary("Change an orchestration before it starts")
             .WithDescription(
                 "A new `initialDelayInMS` (counted from creation) and/or a new definition (`tasks`, `conditionCheck`, `fallbackTaskURL`); " +
-                "fields left out are kept. Only while Scheduled: 409 after.")
+                "fields left out are kept; `labels` replaces all of them. Only while Scheduled: 409 after.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems();
+        group.MapPost("/{id}/retry", RetryAsync).WithName("RetryOrchestration").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Resume a failed orchestration from its failed step")
+            .WithDescription(
+                "The step that failed runs again (a new task, then its condition check); the steps before it are not run again, and the failed run " +
+                "is kept in `previousRuns`. Only a Failed orchestration whose fallback call has finished: 409 otherwise. Counts against the pending " +
+                "orchestrations limit (429).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapOrchestrationBulkEndpoints();
         return app;
     }
 
@@ -139,8 +149,10 @@ public static class OrchestrationEndpoints
         [Description("Only orchestrations with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after,
-        [Description("Only the orchestrations this recurring schedule created (not with status).")] string? scheduleId) =>
-        ListingRequest<OrchestrationStatus>.PageAsync(index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From, scheduleId, schedules);
+        [Description("Only the orchestrations this recurring schedule created (not with status).")] string? scheduleId,
+        [Description("Only orchestrations carrying this label, as key:value; repeat for several, all must match.")] string[]? label) =>
+        ListingRequest<OrchestrationStatus>.PageAsync(
+            index, "/orchestrations", status, limit, after, context, OrchestrationSummaryResource.From, scheduleId, schedules, label);
 
     private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> GetAsync(
         string id, ClaimsPrincipal user, OrchestrationLookup orchestrations, CancellationToken cancellationToken)
@@ -206,6 +218,32 @@ public static class OrchestrationEndpoints
         // definition it holds (so that two changes at once cannot together exceed it).
         var result = await orchestrations.Grain(found).ModifyAsync(change, user.OwnerScope());
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(OrchestrationResource.From(result.Orchestration!)) : ProblemFor(orchestrations, found, result);
+    }
+
+    private static async Task<Results<Ok<OrchestrationResource>, ProblemHttpResult>> RetryAsync(
+        string id, HttpContext context, ClaimsPrincipal user, OrchestrationLookup orchestrations, PendingQuota quota, CancellationToken cancellationToken)
+    {
+        var (orchestrationId, problem) = await orchestrations.KnownIdAsync(id, cancellationToken);
+        if (orchestrationId is not { } found)
+        {
+            return problem!;
+        }
+
+        using var reservation = await quota.ReserveAsync(context, PendingKind.Orchestration);
+        if (reservation.Problem is { } full)
+        {
+            return full;
+        }
+
+        // One call: the grain checks the owner and the status.
+        var result = await orchestrations.Grain(found).RetryAsync(user.OwnerScope());
+        if (result.Outcome != TaskCommandOutcome.Ok)
+        {
+            return ProblemFor(orchestrations, found, result);
+        }
+
+        reservation.Keep();
+        return TypedResults.Ok(OrchestrationResource.From(result.Orchestration!));
     }
 
     // A change that would make too much work is refused by the grain (against the definition it holds) as Invalid.

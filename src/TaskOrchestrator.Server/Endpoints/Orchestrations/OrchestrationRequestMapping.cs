@@ -1,4 +1,5 @@
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
 
@@ -20,7 +21,7 @@ internal static class OrchestrationRequestMapping
         var delivery = OwnDelivery(request, defaults) ?? defaults;
         return new OrchestrationDefinition(
             owner, createdAt, createdAt.AddMilliseconds(request.InitialDelayInMs ?? 0), Steps(request.Tasks!, delivery), Check(request.ConditionCheck, delivery),
-            request.FallbackTaskUrl, delivery);
+            request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
     }
 
     /// <summary>
@@ -39,7 +40,7 @@ internal static class OrchestrationRequestMapping
         var changesWork = steps is not null || check is not null || request.FallbackTaskUrl is not null || delivery is not null;
         return new OrchestrationChange(
             null, steps, check, request.FallbackTaskUrl, delivery, MaxCalls: changesWork ? maxCalls : null,
-            InitialDelay: request.InitialDelayInMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null);
+            InitialDelay: request.InitialDelayInMs is { } delay ? TimeSpan.FromMilliseconds(delay) : null, Labels: LabelRules.ToLabels(request.Labels));
     }
 
     // The orchestration's own delivery settings, when it gives any (they apply to its fallback, and steps and checks inherit them).

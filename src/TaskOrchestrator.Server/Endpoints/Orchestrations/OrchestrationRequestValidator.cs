@@ -28,9 +28,9 @@ internal static class OrchestrationRequestValidator
         var errors = Validate(input, defaultRetry, tasksRequired: false);
         var request = input.Request;
         if (errors.Count == 0 && request is
-            { InitialDelayInMs: null, Tasks: null, ConditionCheck: null, FallbackTaskUrl: null, Retry: null, TimeoutInMs: null, Authentication: null })
+            { InitialDelayInMs: null, Tasks: null, ConditionCheck: null, FallbackTaskUrl: null, Retry: null, TimeoutInMs: null, Authentication: null, Labels: null })
         {
-            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS or authentication."];
+            errors["body"] = ["Give at least one of initialDelayInMS, tasks, conditionCheck (or its older names) fallbackTaskURL, retry, timeoutInMS, authentication or labels."];
         }
 
         return errors;
@@ -41,6 +41,7 @@ internal static class OrchestrationRequestValidator
         var request = input.Request;
         var errors = new Dictionary<string, string[]>();
         DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
+        Labels.LabelRules.Validate(request.Labels, errors);
 
         // Steps and checks inherit the orchestration's retry policy as it is given, valid or not.
         var inheritedRetry = request.Retry?.ToPolicy(defaultRetry) ?? defaultRetry;

@@ -52,6 +52,9 @@ public sealed record OrchestrationRequest : IDeliveryFields
     /// only for hosts the service allows (422 naming each other URL); default none.
     /// </summary>
     public string? Authentication { get; init; }
+
+    /// <summary>Labels to find it by (<c>GET /orchestrations?label=key:value</c>), same rules as a task's; on PATCH they replace all of them.</summary>
+    public Dictionary<string, string?>? Labels { get; init; }
 }
 
 /// <summary>One step of an orchestration request.</summary>

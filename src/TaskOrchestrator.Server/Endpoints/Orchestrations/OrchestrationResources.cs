@@ -16,6 +16,8 @@ namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 /// <param name="Steps">Every step, in order.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it, if any.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
+/// <param name="Labels">Its labels (empty for none).</param>
+/// <param name="PreviousRuns">The failed runs retries resumed from, oldest first (the latest 20).</param>
 public sealed record OrchestrationResource(
     Guid Id,
     DateTimeOffset CreatedAt,
@@ -27,7 +29,9 @@ public sealed record OrchestrationResource(
     DateTimeOffset? FinishedAt,
     OrchestrationStepResource[] Steps,
     Guid? ScheduleId = null,
-    DateTimeOffset? ScheduledFor = null)
+    DateTimeOffset? ScheduledFor = null,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    OrchestrationPreviousRunResource[]? PreviousRuns = null)
 {
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
@@ -35,10 +39,24 @@ public sealed record OrchestrationResource(
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static OrchestrationResource From(OrchestrationSnapshot o) => new(
         o.Id, o.CreatedAt, o.StartAt, (long)(o.StartAt - o.CreatedAt).TotalMilliseconds, o.Status, o.FailureReason, o.CurrentStep, o.FinishedAt,
-        [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor)
+        [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor, o.Labels ?? OrchestrationSummaryResource.NoLabels,
+        [.. (o.PreviousRuns ?? []).Select(OrchestrationPreviousRunResource.From)])
     {
         Owner = o.Owner,
     };
+}
+
+/// <summary>A failed run of an orchestration that a retry resumed from, as it ended.</summary>
+/// <param name="FailedAt">When it failed.</param>
+/// <param name="FailureReason">Why it failed.</param>
+/// <param name="RetriedAt">When the retry resumed it.</param>
+/// <param name="FailedStep">The step that failed, with its task, check attempts and fallback as they ended.</param>
+public sealed record OrchestrationPreviousRunResource(
+    DateTimeOffset FailedAt, OrchestrationFailureReason FailureReason, DateTimeOffset RetriedAt, OrchestrationStepResource FailedStep)
+{
+    /// <summary>Maps a kept failed run to the API's shape.</summary>
+    public static OrchestrationPreviousRunResource From(OrchestrationPreviousRun run) =>
+        new(run.FailedAt, run.FailureReason, run.RetriedAt, OrchestrationStepResource.From(run.FailedStep));
 }
 
 /// <summary>One step: its task, its check's attempts and its fallback.</summary>
@@ -109,16 +127,20 @@ public sealed record ConditionCheckAttemptResource(Guid TaskId, DateTimeOffset? 
 /// <param name="FinishedAt">When it reached its final status.</param>
 /// <param name="ScheduleId">The recurring schedule that created it, if any.</param>
 /// <param name="ScheduledFor">The instant of that schedule's occurrence.</param>
+/// <param name="Labels">Its labels (empty for none).</param>
 public sealed record OrchestrationSummaryResource(
     Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason,
-    int TaskCount, DateTimeOffset? FinishedAt, Guid? ScheduleId = null, DateTimeOffset? ScheduledFor = null)
+    int TaskCount, DateTimeOffset? FinishedAt, Guid? ScheduleId = null, DateTimeOffset? ScheduledFor = null, IReadOnlyDictionary<string, string>? Labels = null)
 {
+    /// <summary>What resources without labels show.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
 
     /// <summary>Maps a listing row to the API's shape.</summary>
     public static OrchestrationSummaryResource From(OrchestrationSummary o) =>
-        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor) { Owner = o.Owner };
+        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor, o.Labels ?? NoLabels) { Owner = o.Owner };
 }
 
 /// <summary>The body of <c>GET /orchestrations/{id}/status</c>.</summary>

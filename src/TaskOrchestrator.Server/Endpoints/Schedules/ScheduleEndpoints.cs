@@ -12,6 +12,7 @@ using TaskOrchestrator.Quotas;
 using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Server.Auth;
 using TaskOrchestrator.Server.Endpoints.Idempotency;
+using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Server.Errors;
 using TaskOrchestrator.Server.Hosting;
 using TaskOrchestrator.Server.Limits;
@@ -103,7 +104,8 @@ public static class ScheduleEndpoints
         var id = claim.Id;
         var definition = new ScheduleDefinition(
             user.Subject(), now, parts.Cron?.Trim(), parts.Every, parts.TimeZone ?? "UTC", parts.StartAt, parts.EndAt, parts.Overlap ?? ScheduleOverlap.Skip,
-            parts.CatchUp ?? ScheduleCatchUp.Latest, parts.CatchUpWindow ?? options.Value.DefaultCatchUpWindow, parts.Target!);
+            parts.CatchUp ?? ScheduleCatchUp.Latest, parts.CatchUpWindow ?? options.Value.DefaultCatchUpWindow, parts.Target!,
+            LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
         ScheduleCommandResult result;
         try
         {
@@ -136,11 +138,12 @@ public static class ScheduleEndpoints
         TimeProvider time,
         [Description("Only schedules with this status (case-insensitive): Active or Paused.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
-        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after)
+        [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after,
+        [Description("Only schedules carrying this label, as key:value; repeat for several, all must match.")] string[]? label)
     {
         var now = time.GetUtcNow();
         return await ListingRequest<ScheduleStatus>.PageAsync(index, Resource.Path, status, limit, after, context, s => ScheduleResource.From(
-            s.Id, s.Definition, s.Status, s.UpdatedAt, s.Status == ScheduleStatus.Active ? Cadence.Of(s.Definition).Upcoming(now, 5) : [], null));
+            s.Id, s.Definition, s.Status, s.UpdatedAt, s.Status == ScheduleStatus.Active ? Cadence.Of(s.Definition).Upcoming(now, 5) : [], null), labels: label);
     }
 
     private static async Task<Results<Ok<ScheduleResource>, ProblemHttpResult>> GetAsync(
@@ -175,7 +178,7 @@ public static class ScheduleEndpoints
         {
             errors["paused"] = ["Pause and resume with PUT /schedules/{id}/pause and /resume."];
         }
-        else if (errors.Count == 0 && parts.IsEmpty)
+        else if (errors.Count == 0 && parts.IsEmpty && request.Labels is null)
         {
             errors["body"] = ["Give at least one field to change."];
         }
@@ -189,7 +192,8 @@ public static class ScheduleEndpoints
         }
 
         var change = new ScheduleChange(
-            parts.Cron?.Trim(), parts.Every, parts.TimeZone, parts.StartAt, parts.EndAt, parts.Overlap, parts.CatchUp, parts.CatchUpWindow, parts.Target);
+            parts.Cron?.Trim(), parts.Every, parts.TimeZone, parts.StartAt, parts.EndAt, parts.Overlap, parts.CatchUp, parts.CatchUpWindow, parts.Target,
+            Labels: LabelRules.ToLabels(request.Labels));
         var result = await schedules.Grain(found).UpdateAsync(change, user.OwnerScope());
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(ToResource(result.Schedule!, null)) : ProblemFor(schedules, found, result);
     }

@@ -52,6 +52,7 @@ internal static class ScheduleRequestValidator
         ScheduleRequest request, bool create, DeliveryPolicy defaults, ScheduleOptions options, long maxCallsPerOrchestration, DateTimeOffset now, out Parts parts)
     {
         var errors = new Dictionary<string, string[]>();
+        Labels.LabelRules.Validate(request.Labels, errors);
         if (create ? request.Cron is null == request.EveryInMs is null : request.Cron is not null && request.EveryInMs is not null)
         {
             errors["cron"] = [create ? "Give exactly one of cron or everyInMS." : "Give cron or everyInMS, not both."];
@@ -172,6 +173,11 @@ internal static class ScheduleRequestValidator
                 taskErrors["delayInMS"] = ["A schedule's task is due on each occurrence: give neither delayInMS nor runAt."];
             }
 
+            if (task.Labels is not null)
+            {
+                taskErrors["labels"] = [LabelsOnSchedule];
+            }
+
             DeliveryRequestValidator.Validate(task, defaults.Retry, "", taskErrors);
             TaskRequestValidator.ValidateUrl(task.TaskUrl, taskErrors);
             TaskRequestValidator.ValidateMethod(task.Method, taskErrors);
@@ -193,6 +199,11 @@ internal static class ScheduleRequestValidator
             if (orchestration.InitialDelayInMs is not null)
             {
                 orchestrationErrors["initialDelayInMS"] = ["A schedule's orchestration starts on each occurrence: give no initialDelayInMS."];
+            }
+
+            if (orchestration.Labels is not null)
+            {
+                orchestrationErrors["labels"] = [LabelsOnSchedule];
             }
 
             Merge(errors, "orchestration.", orchestrationErrors);
@@ -218,6 +229,8 @@ internal static class ScheduleRequestValidator
 
         return (null, null);
     }
+
+    private const string LabelsOnSchedule = "Give labels on the schedule itself: every run it creates carries them.";
 
     private static void Merge(Dictionary<string, string[]> errors, string prefix, Dictionary<string, string[]> inner)
     {

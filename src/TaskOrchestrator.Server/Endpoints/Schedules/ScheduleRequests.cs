@@ -44,4 +44,7 @@ public sealed record ScheduleRequest
 
     /// <summary>The orchestration each occurrence creates: the body of <c>POST /orchestrations</c> but <c>initialDelayInMS</c> (it starts on the occurrence).</summary>
     public OrchestrationRequest? Orchestration { get; init; }
+
+    /// <summary>Labels to find the schedule by, same rules as a task's; every run it creates carries them. On PATCH they replace all of them (for runs created from then on).</summary>
+    public Dictionary<string, string?>? Labels { get; init; }
 }

@@ -24,6 +24,7 @@ namespace TaskOrchestrator.Server.Endpoints.Schedules;
 /// <param name="Orchestration">The orchestration each occurrence runs.</param>
 /// <param name="NextRuns">The next five occurrences, in the schedule's zone (ISO 8601 with its offset); empty while paused or once ended.</param>
 /// <param name="RecentRuns">Its latest occurrences, newest first (in a listing: absent).</param>
+/// <param name="Labels">Its labels (empty for none); each run it creates carries them.</param>
 public sealed record ScheduleResource(
     Guid Id,
     ScheduleStatus Status,
@@ -40,7 +41,8 @@ public sealed record ScheduleResource(
     ScheduledTaskResource? Task,
     ScheduledOrchestrationResource? Orchestration,
     IReadOnlyList<string> NextRuns,
-    IReadOnlyList<ScheduleRunResource>? RecentRuns)
+    IReadOnlyList<ScheduleRunResource>? RecentRuns,
+    IReadOnlyDictionary<string, string>? Labels = null)
 {
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
@@ -53,7 +55,8 @@ public sealed record ScheduleResource(
         d.Target.Task is { } call ? ScheduledTaskResource.From(call) : null,
         d.Target.Orchestration is { } o ? ScheduledOrchestrationResource.From(o) : null,
         [.. nextRuns.Select(Format)],
-        recentRuns?.Select(r => ScheduleRunResource.From(r, r.RunId is { } run && outcomes?.TryGetValue(run, out var outcome) == true ? outcome : null)).ToArray())
+        recentRuns?.Select(r => ScheduleRunResource.From(r, r.RunId is { } run && outcomes?.TryGetValue(run, out var outcome) == true ? outcome : null)).ToArray(),
+        d.Labels ?? OrchestrationSummaryResource.NoLabels)
     {
         Owner = d.Owner,
     };

@@ -38,9 +38,15 @@ public sealed record CreateTaskRequest : IDeliveryFields
     /// for a host the service allows (by default its region's function URLs; 422 otherwise); default <c>none</c>.
     /// </summary>
     public string? Authentication { get; init; }
+
+    /// <summary>
+    /// Labels to find the task by (<c>GET /tasks?label=key:value</c>): at most 16; a key is 1-64 characters of
+    /// <c>A-Z a-z 0-9 . _ / -</c> starting with a letter or digit; a value at most 256 characters, no control characters.
+    /// </summary>
+    public Dictionary<string, string?>? Labels { get; init; }
 }
 
-/// <summary>The body of <c>PATCH /tasks/{id}</c>: a new due time, as a delay from creation or an instant.</summary>
+/// <summary>The body of <c>PATCH /tasks/{id}</c>: a new due time, as a delay from creation or an instant, and/or new labels.</summary>
 public sealed record UpdateTaskRequest
 {
     /// <summary>Milliseconds after the task's creation; a time already past means "run now".</summary>
@@ -49,6 +55,9 @@ public sealed record UpdateTaskRequest
 
     /// <summary>The new instant of the call; a time already past means "run now".</summary>
     public DateTimeOffset? RunAt { get; init; }
+
+    /// <summary>New labels, replacing all of the task's (<c>{}</c> removes them); same rules as on creation.</summary>
+    public Dictionary<string, string?>? Labels { get; init; }
 }
 
 /// <summary>A task as the API shows it; <c>orchestrationId</c> appears on tasks an orchestration scheduled.</summary>
@@ -71,6 +80,9 @@ public sealed record UpdateTaskRequest
 /// <param name="OrchestrationId">The orchestration that scheduled it (as a step, check or fallback), if any.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it, if any.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its due time).</param>
+/// <param name="Labels">Its labels (empty for none).</param>
+/// <param name="RerunOf">The finished task this one reruns (<c>POST /tasks/{id}/rerun</c>), if any.</param>
+/// <param name="Reruns">The reruns made of this task, oldest first (the latest 20).</param>
 public sealed record TaskResource(
     Guid Id,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -90,8 +102,13 @@ public sealed record TaskResource(
     string Authentication,
     Guid? OrchestrationId,
     Guid? ScheduleId = null,
-    DateTimeOffset? ScheduledFor = null)
+    DateTimeOffset? ScheduledFor = null,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    Guid? RerunOf = null,
+    IReadOnlyList<Guid>? Reruns = null)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
 
@@ -121,7 +138,10 @@ public sealed record TaskResource(
         AuthenticationNames.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
         task.OrchestrationId,
         task.ScheduleId,
-        task.ScheduledFor)
+        task.ScheduledFor,
+        task.Labels ?? NoLabels,
+        task.RerunOf,
+        task.Reruns ?? [])
     {
         Owner = task.Owner,
     };

@@ -38,7 +38,9 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity).ProducesBodyProblems().AcceptsIdempotencyKey();
         tasks.MapGet("/", ListAsync).WithName("ListTasks")
             .WithSummary("List tasks, newest first")
-            .WithDescription("The caller's tasks (every owner's for an admin), optionally of one status, a page at a time; follow the `Link` header for the next page.")
+            .WithDescription(
+                "The caller's tasks (every owner's for an admin), optionally of one status and/or carrying labels (`label=key:value`, repeatable, " +
+                "all must match; a label listing is of the caller's own tasks, for an admin too), a page at a time; follow the `Link` header for the next page.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         tasks.MapGet("/{id}", GetAsync).WithName("GetTask")
             .WithSummary("Get a task")
@@ -51,9 +53,18 @@ public static class TaskEndpoints
             .WithDescription("200 when the task is (now or already) cancelled, including while a failed attempt waits for its retry; 409 while an attempt is in flight or once finished.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         tasks.MapPatch("/{id}", UpdateAsync).WithName("UpdateTask").RequireRateLimiting(AdmissionOptions.PolicyName)
-            .WithSummary("Move a task's due time")
-            .WithDescription("`delayInMS` counts from the task's creation (so `dueAt = createdAt + delayInMS`), or give `runAt`; a time already past means now. 409 once running or finished.")
+            .WithSummary("Move a task's due time or change its labels")
+            .WithDescription("`delayInMS` counts from the task's creation (so `dueAt = createdAt + delayInMS`), or give `runAt`; a time already past means now. `labels` replaces all of them. 409 once running or finished.")
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesBodyProblems();
+        tasks.MapPost("/{id}/rerun", RerunAsync).WithName("RerunTask").RequireRateLimiting(AdmissionOptions.PolicyName)
+            .WithSummary("Run a finished task again")
+            .WithDescription(
+                "Creates a new task with the same call, delivery settings and labels as a Completed, Failed or Cancelled task, due now unless the body " +
+                "gives `delayInMS` (from now) or `runAt`. 201 with the new task (its `rerunOf` is the original's id; the original lists it in `reruns`). " +
+                "409 while the task is Scheduled or Running. Counts against the pending tasks limit (429).")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesBodyProblems();
+        tasks.MapTaskBulkEndpoints();
         return app;
     }
 
@@ -126,9 +137,10 @@ public static class TaskEndpoints
         [Description("Only tasks with this status (case-insensitive): Scheduled, Running, Completed, Failed or Cancelled.")] string? status,
         [Description("Page size, 1 to 1000; default 100.")] string? limit,
         [Description("Where the page starts: the cursor from the previous page's Link header.")] string? after,
-        [Description("Only the tasks this recurring schedule created (not with status).")] string? scheduleId) =>
+        [Description("Only the tasks this recurring schedule created (not with status).")] string? scheduleId,
+        [Description("Only tasks carrying this label, as key:value (e.g. team:billing); repeat for several, all must match.")] string[]? label) =>
         ListingRequest<ScheduledTaskStatus>.PageAsync(
-            index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout), scheduleId, schedules);
+            index, Resource.Path, status, limit, after, context, task => TaskResource.From(task, defaults.Policy.Timeout), scheduleId, schedules, label);
 
     private static async Task<Results<Ok<TaskResource>, ProblemHttpResult>> GetAsync(
         string id, ClaimsPrincipal user, TaskLookup tasks, DeliveryDefaults defaults, CancellationToken cancellationToken)
@@ -183,9 +195,45 @@ public static class TaskEndpoints
         }
 
         // One call: the grain checks the owner and counts delayInMS from its creation.
-        var result = await tasks.Grain(found).RescheduleAsync(request.ToDueTimeChange(now), user.OwnerScope());
+        var result = await tasks.Grain(found).ChangeAsync(request.ToChange(now), user.OwnerScope());
         return result.Outcome == TaskCommandOutcome.Ok
             ? TypedResults.Ok(TaskResource.From(result.Task!, defaults.Policy.Timeout))
             : tasks.Refused(found, result.Outcome, result.Reason);
+    }
+
+    private static async Task<Results<Created<TaskResource>, ValidationProblem, ProblemHttpResult>> RerunAsync(
+        string id, RerunTaskRequest? request, HttpContext context, ClaimsPrincipal user, TaskLookup tasks, TaskIdMinter ids, DeliveryDefaults defaults,
+        TimeProvider time, PendingQuota quota, CancellationToken cancellationToken)
+    {
+        var (taskId, problem) = await tasks.KnownIdAsync(id, cancellationToken);
+        if (taskId is not { } found)
+        {
+            return problem!;
+        }
+
+        var now = time.GetUtcNow();
+        var errors = TaskRequestValidator.ValidateRerun(request, now);
+        if (errors.Count > 0)
+        {
+            var (task, notFound) = await tasks.FindAsync(found, user);
+            return task is null ? notFound! : TypedResults.ValidationProblem(errors, title: "The rerun is not valid");
+        }
+
+        using var reservation = await quota.ReserveAsync(context, PendingKind.Task);
+        if (reservation.Problem is { } full)
+        {
+            return full;
+        }
+
+        // One call: the grain checks the owner and the status, and schedules the new task itself.
+        var result = await tasks.Grain(found).RerunAsync(ids.Mint(now), request.RerunDueAt(now), user.OwnerScope());
+        if (result.Outcome != TaskCommandOutcome.Ok)
+        {
+            return tasks.Refused(found, result.Outcome, result.Reason);
+        }
+
+        reservation.Keep();
+        var rerun = result.Rerun!;
+        return TypedResults.Created(Resource.PathOf(rerun.Id), TaskResource.From(rerun, defaults.Policy.Timeout));
     }
 }

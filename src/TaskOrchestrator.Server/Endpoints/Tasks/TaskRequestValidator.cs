@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -28,6 +29,7 @@ internal static class TaskRequestValidator
         ValidateUrl(request.TaskUrl, errors);
         ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
         ValidateMethod(request.Method, errors);
+        LabelRules.Validate(request.Labels, errors);
         if (request.Headers is { } headers)
         {
             ValidateHeaders(headers, errors);
@@ -37,13 +39,30 @@ internal static class TaskRequestValidator
     }
 
     /// <summary>
-    /// Checks a PATCH: exactly one of <c>delayInMS</c> (counted from the task's creation, which the grain knows) or
-    /// <c>runAt</c>, within 366 days.
+    /// Checks a PATCH: new labels, and/or exactly one of <c>delayInMS</c> (counted from the task's creation, which the grain
+    /// knows) or <c>runAt</c>, within 366 days.
     /// </summary>
     public static Dictionary<string, string[]> ValidateUpdate(UpdateTaskRequest request, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
-        ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
+        LabelRules.Validate(request.Labels, errors);
+        if (request.Labels is null || request.DelayInMs is not null || request.RunAt is not null)
+        {
+            ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
+        }
+
+        return errors;
+    }
+
+    /// <summary>Checks the optional body of <c>POST /tasks/{id}/rerun</c>: at most one of <c>delayInMS</c> (from now) or <c>runAt</c>.</summary>
+    public static Dictionary<string, string[]> ValidateRerun(RerunTaskRequest? request, DateTimeOffset now)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request is not null && (request.DelayInMs is not null || request.RunAt is not null))
+        {
+            ValidateDueTime(request.DelayInMs, request.RunAt, now, errors);
+        }
+
         return errors;
     }
 
