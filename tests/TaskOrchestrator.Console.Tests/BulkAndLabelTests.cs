@@ -5,16 +5,13 @@ using static Microsoft.Playwright.Assertions;
 namespace TaskOrchestrator.Console.Tests;
 
 /// <summary>
-/// The Tasks page's bulk rerun and label filter, against the routes of issue 16 (<c>POST /tasks/bulk/rerun</c>,
-/// <c>GET /tasks?label=key:value</c>, <c>labels</c> on a task). Skipped until those routes are on the same branch as
-/// the console: then remove <see cref="Pending"/> from the attributes.
+/// The Tasks page's bulk rerun and label filter, against <c>POST /tasks/bulk/rerun</c>,
+/// <c>GET /tasks?label=key:value</c> and <c>labels</c> on a task.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class BulkAndLabelTests(ConsoleFixture fixture)
 {
-    private const string Pending = "Needs the bulk and label routes of issue 16 (branch i16-loop); remove this Skip once they are merged.";
-
-    [Fact(Skip = Pending)]
+    [Fact]
     public Task Tasks_BulkRerunOfFailedTasks_CreatesOneRerunEach() => fixture.RunAsync(nameof(Tasks_BulkRerunOfFailedTasks_CreatesOneRerunEach), async page =>
     {
         var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
@@ -47,7 +44,7 @@ public sealed class BulkAndLabelTests(ConsoleFixture fixture)
         Assert.Equal(ids.Order().ToArray(), reruns);
     });
 
-    [Fact(Skip = Pending)]
+    [Fact]
     public Task Tasks_FilteredByLabel_ShowOnlyThoseTasks() => fixture.RunAsync(nameof(Tasks_FilteredByLabel_ShowOnlyThoseTasks), async page =>
     {
         var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
@@ -63,7 +60,7 @@ public sealed class BulkAndLabelTests(ConsoleFixture fixture)
 
         await fixture.SignInAsync(page, token);
         await page.GotoAsync($"{fixture.ConsoleUrl}#/tasks");
-        await page.GetByLabel("Label").FillAsync("team:billing");
+        await page.GetByLabel("Label", new() { Exact = true }).FillAsync("team:billing");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
 
         await Expect(page.Locator($"tr[data-task-id='{billing}']")).ToContainTextAsync("billing");
