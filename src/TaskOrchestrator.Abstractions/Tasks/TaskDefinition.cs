@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>What a user asked for: call <paramref name="Url"/> at <paramref name="DueAt"/>.</summary>
@@ -13,6 +15,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Delivery">Retries, attempt timeout and authentication, defaults already applied; null (tasks stored before it existed) means one attempt with the configured timeout.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created this task; null otherwise.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (the task's due time).</param>
+/// <param name="Callback">Where to report the task's ending, and which endings; null for none.</param>
+/// <param name="Retention">How long the finished task is kept before it is removed; null for the configured default.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -26,4 +30,6 @@ public sealed record TaskDefinition(
     [property: Id(8)] GrainId? Observer = null,
     [property: Id(9)] DeliveryPolicy? Delivery = null,
     [property: Id(10)] Guid? ScheduleId = null,
-    [property: Id(11)] DateTimeOffset? ScheduledFor = null);
+    [property: Id(11)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(20)] CompletionCallback? Callback = null,
+    [property: Id(21)] TimeSpan? Retention = null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Callbacks;
 
 namespace TaskOrchestrator.Tasks;
 
@@ -20,6 +21,9 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Delivery">The task's retry policy, attempt timeout and authentication; null for tasks stored before they existed.</param>
 /// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
+/// <param name="Callback">Where its ending is reported, or null.</param>
+/// <param name="CallbackDelivery">How the report of its ending went; null until it ends with an outcome the callback reports.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -39,7 +43,10 @@ public sealed record TaskSnapshot(
     [property: Id(13)] DateTimeOffset? NextAttemptAt = null,
     [property: Id(14)] DeliveryPolicy? Delivery = null,
     [property: Id(15)] Guid? ScheduleId = null,
-    [property: Id(16)] DateTimeOffset? ScheduledFor = null)
+    [property: Id(16)] DateTimeOffset? ScheduledFor = null,
+    [property: Id(20)] CompletionCallback? Callback = null,
+    [property: Id(21)] CallbackDelivery? CallbackDelivery = null,
+    [property: Id(22)] DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>Value equality, the attempts included.</summary>
     public bool Equals(TaskSnapshot? other) =>
@@ -47,6 +54,7 @@ public sealed record TaskSnapshot(
         && DueAt == other.DueAt && Status == other.Status && AttemptsStarted == other.AttemptsStarted && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
         && ScheduleId == other.ScheduleId && ScheduledFor == other.ScheduledFor
+        && Equals(Callback, other.Callback) && Equals(CallbackDelivery, other.CallbackDelivery) && ExpiresAt == other.ExpiresAt
         && (History ?? []).SequenceEqual(other.History ?? []);
 
     /// <inheritdoc />

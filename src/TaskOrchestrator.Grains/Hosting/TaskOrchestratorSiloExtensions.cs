@@ -198,6 +198,7 @@ public static class TaskOrchestratorSiloExtensions
         services.AddSingleton<DeliveryDefaults>();
         services.AddSingleton<PreciseDispatcher>();
         services.AddSingleton<TaskHandover>();
+        services.AddRetentionAndCallbacks();
         services.TryAddSingleton<TaskIdMinter>();
         services.TryAddSingleton(TimeProvider.System);
         return silo;

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Listing;
 
 namespace TaskOrchestrator.Tasks;
@@ -41,6 +42,12 @@ public sealed class TaskGrainState
     /// stored before listing rows existed.
     /// </summary>
     [Id(10)] public StatusSet ListingStatuses { get; set; }
+
+    /// <summary>The delivery of the completion callback, once the task ended with an outcome its callback reports.</summary>
+    [Id(20)] public CallbackDelivery? Callback { get; set; }
+
+    /// <summary>Once finished: when the task is removed (its finish plus its retention).</summary>
+    [Id(21)] public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>How many attempts <see cref="History"/> keeps (the retry policy allows at most 100).</summary>
     public const int MaxHistory = 100;
@@ -96,6 +103,7 @@ public sealed class TaskGrainState
         var definition = Definition ?? throw new InvalidOperationException("The task has not been scheduled.");
         return new TaskSnapshot(
             id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, AttemptsStarted, StartedAt, FinishedAt, Response, definition.OrchestrationId,
-            [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor);
+            [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor,
+            definition.Callback, Callback, ExpiresAt);
     }
 }

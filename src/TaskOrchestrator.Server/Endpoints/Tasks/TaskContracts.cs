@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -38,6 +39,13 @@ public sealed record CreateTaskRequest : IDeliveryFields
     /// for a host the service allows (by default its region's function URLs; 422 otherwise); default <c>none</c>.
     /// </summary>
     public string? Authentication { get; init; }
+
+    /// <summary>Where to POST the task (as <c>GET</c> shows it) once it ends, and for which endings (default all three).</summary>
+    public CallbackRequest? Callback { get; init; }
+
+    /// <summary>Milliseconds the finished task is kept before it is removed, 1000 to 31622400000 (366 days). Default: the configured retention (7 days).</summary>
+    [JsonPropertyName("retentionInMS")]
+    public long? RetentionInMs { get; init; }
 }
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>: a new due time, as a delay from creation or an instant.</summary>
@@ -71,6 +79,9 @@ public sealed record UpdateTaskRequest
 /// <param name="OrchestrationId">The orchestration that scheduled it (as a step, check or fallback), if any.</param>
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it, if any.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its due time).</param>
+/// <param name="Callback">Where its ending is reported, if anywhere.</param>
+/// <param name="CallbackDelivery">How that report went, once it ended with an outcome the callback reports.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed (then GET answers 404 and listings no longer show it).</param>
 public sealed record TaskResource(
     Guid Id,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -90,7 +101,10 @@ public sealed record TaskResource(
     string Authentication,
     Guid? OrchestrationId,
     Guid? ScheduleId = null,
-    DateTimeOffset? ScheduledFor = null)
+    DateTimeOffset? ScheduledFor = null,
+    CallbackResource? Callback = null,
+    CallbackDeliveryResource? CallbackDelivery = null,
+    DateTimeOffset? ExpiresAt = null)
 {
     // Tasks stored before delivery policies existed made one attempt with the configured timeout.
     private static readonly RetryResource SingleAttempt = new(1, 0, 1, 0, 0, []);
@@ -118,7 +132,10 @@ public sealed record TaskResource(
         AuthenticationNames.NameOf(task.Delivery?.Authentication ?? TargetAuthentication.None),
         task.OrchestrationId,
         task.ScheduleId,
-        task.ScheduledFor);
+        task.ScheduledFor,
+        CallbackResource.From(task.Callback),
+        CallbackDeliveryResource.From(task.CallbackDelivery),
+        task.ExpiresAt);
 }
 
 /// <summary>What the target answered.</summary>

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -14,7 +15,7 @@ internal static class TaskRequestMapping
         var dueAt = request.DelayInMs is { } delay ? createdAt.AddMilliseconds(delay) : request.RunAt!.Value;
         return new TaskDefinition(
             owner, request.TaskUrl!, CallMethods.Normalize(request.Method, "POST"), request.Headers, request.Body, createdAt, NotBefore(dueAt, createdAt),
-            Delivery: request.ToDeliveryPolicy(defaults));
+            Delivery: request.ToDeliveryPolicy(defaults), Callback: request.Callback.ToCallback(), Retention: CallbackRequestValidator.ToRetention(request.RetentionInMs));
     }
 
     /// <summary>The new due time <paramref name="request"/> asks for at <paramref name="now"/>; a delay counts from the task's creation, which the grain knows.</summary>

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -33,6 +34,7 @@ internal static class TaskRequestValidator
             ValidateHeaders(headers, errors);
         }
 
+        CallbackRequestValidator.Validate(request.Callback, request.RetentionInMs, "", errors);
         return errors;
     }
 
