@@ -16,6 +16,13 @@ internal static class RetentionHostingExtensions
         services.TryAddSingleton<CallbackRetentionMetrics>();
         services.TryAddSingleton<ICallbackBodies, SnapshotCallbackBodies>();
         services.TryAddSingleton<CallbackSender>();
+
+        // A host whose task store files no expiry rows (tests that bring their own) still runs an empty sweep.
+        services.TryAddSingleton<IExpiryIndex, InMemoryExpiryIndex>();
         return services;
     }
+
+    /// <summary>Starts the retention sweep (<see cref="IRetentionSweepGrain"/>) once the silo is up: its reminder keeps it going.</summary>
+    public static ISiloBuilder AddRetentionSweep(this ISiloBuilder silo) =>
+        silo.AddStartupTask((services, _) => services.GetRequiredService<IGrainFactory>().GetGrain<IRetentionSweepGrain>(0).StartAsync());
 }

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Logging;
 using TaskOrchestrator.Callbacks;
+using TaskOrchestrator.Retention;
 
 namespace TaskOrchestrator.Tasks;
 
-/// <summary>The completion callback of <see cref="TaskGrain"/>.</summary>
+/// <summary>The completion callback and the retention of <see cref="TaskGrain"/>.</summary>
 /// <remarks>
 /// The final write stores the callback as owed (<see cref="CallbackStatus.Pending"/>), and every attempt's outcome is
 /// written after it: a silo's death between the two makes the attempt again (at least once; the receiver
@@ -32,6 +33,29 @@ public sealed partial class TaskGrain
         }
 
         return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<ExpiryOutcome> ExpireAsync()
+    {
+        if (!_task.IsStored)
+        {
+            DeactivateOnIdle();
+            return ExpiryOutcome.Gone;
+        }
+
+        if (!_task.IsExpired || _writes.Busy || _writes.Distrusted || _callbackInFlight)
+        {
+            return ExpiryOutcome.Kept;
+        }
+
+        // Its listing rows, then its state row (see AzureTaskStorage.ClearStateAsync); a reminder left behind finds no
+        // task at its next tick and removes itself.
+        DisposeTimer();
+        await state.ClearStateAsync();
+        _task.Abandon();
+        DeactivateOnIdle();
+        return ExpiryOutcome.Removed;
     }
 
     private async Task OnCallbackTimerAsync(CancellationToken cancellationToken)
