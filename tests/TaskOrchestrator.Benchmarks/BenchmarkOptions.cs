@@ -16,15 +16,16 @@ internal sealed record BenchmarkOptions(
     string? Out,
     int Concurrency,
     int Tasks,
-    int Owners)
+    int Owners,
+    int RetentionMs = 60_000)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "retention"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
         if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)]");
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--retention-ms N (retention)]");
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -44,8 +45,8 @@ internal sealed record BenchmarkOptions(
         var scenario = args[0];
         var options = new BenchmarkOptions(
             scenario,
-            Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 200,
-            Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, _ => 60 }),
+            Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : scenario == "retention" ? 50 : 200,
+            Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, "retention" => 300, _ => 60 }),
             Int("count", scenario == "pending" ? 100_000 : 20_000),
             Int("within", 20),
             Int("delay-ms", 2000),
@@ -55,7 +56,8 @@ internal sealed record BenchmarkOptions(
             Get("out"),
             Int("concurrency", 64),
             Int("tasks", 200_000),
-            Int("owners", 100));
+            Int("owners", 100),
+            Int("retention-ms", 60_000));
         if (named.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");
@@ -66,7 +68,12 @@ internal sealed record BenchmarkOptions(
             throw new ArgumentException("--storage is azure or memory.");
         }
 
-        if (scenario is "storage-costs" or "listing" && (options.Storage == "memory" || options.Url is not null))
+        if (options.RetentionMs is < 1000 or > 31_622_400)
+        {
+            throw new ArgumentException("--retention-ms is 1000 to 31622400 (366 days would be more, but a benchmark has no use for it).");
+        }
+
+        if (scenario is "storage-costs" or "listing" or "retention" && (options.Storage == "memory" || options.Url is not null))
         {
             throw new ArgumentException($"{scenario} measures the Azurite the benchmark starts: it takes neither --storage memory nor --url.");
         }

@@ -13,7 +13,9 @@ internal sealed record CreateTaskBody(
     IReadOnlyDictionary<string, string>? Headers,
     string? Body,
     RetrySettings? Retry = null,
-    [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null);
+    [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null,
+    Callbacks.CompletionCallback? Callback = null,
+    [property: JsonPropertyName("retentionInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Retention = null);
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>.</summary>
 internal sealed record ModifyTaskBody(

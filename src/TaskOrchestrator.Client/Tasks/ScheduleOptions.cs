@@ -29,4 +29,10 @@ public sealed record ScheduleOptions
 
     /// <summary>How long one attempt may take (100 ms to 15 minutes); null for the service's default (30 s).</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Where to report the task's ending, and which endings; null for none.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
+
+    /// <summary>How long the finished task is kept before it is removed (1 s to 366 days, whole milliseconds); null for the service's default (7 days).</summary>
+    public TimeSpan? Retention { get; init; }
 }

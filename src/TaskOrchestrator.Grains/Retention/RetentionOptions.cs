@@ -29,7 +29,7 @@ public sealed class RetentionOptions
     [Range(1, 10_000)]
     public int SweepBatch { get; set; } = 1_000;
 
-    /// <summary>How many tasks the sweep removes at once. 1 to 64. Default 8.</summary>
+    /// <summary>How many tasks the sweep removes at once (each is a few storage calls, mostly waiting). 1 to 64. Default 32.</summary>
     [Range(1, 64)]
-    public int SweepParallelism { get; set; } = 8;
+    public int SweepParallelism { get; set; } = 32;
 }

@@ -6,6 +6,7 @@ using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Server.Tests.Endpoints.Tasks;
+using TaskOrchestrator.Server.Tests.Telemetry;
 using TaskOrchestrator.Testing;
 
 namespace TaskOrchestrator.Server.Tests.Integration;
@@ -79,6 +80,9 @@ public sealed class CallbackTests(AzuriteFixture fixture) : IAsyncLifetime
         var received = fixture.Target.BaseAddress.GetLeftPart(UriPartial.Authority) + delivered.RawTarget;
         Assert.True(Verify(ownerKey, delivered, received), "The callback's signature did not verify with its owner's key.");
         Assert.False(Verify(otherKey, delivered, received), "Another tenant's key verified the callback.");
+        await Poll.UntilAsync(
+            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_delivered_total") >= 1, Deadline,
+            "the delivered callback to be counted in /metrics");
     }
 
     [Fact]
@@ -95,6 +99,9 @@ public sealed class CallbackTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.Equal(503, (int)task["callbackDelivery"]!["lastStatusCode"]!);
         Assert.Equal(3, fixture.Target.CallsTo(callbackUrl).Count);
         Assert.Equal(1, TaskApi.AttemptCount(task));
+        await Poll.UntilAsync(
+            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_failed_total") >= 1, Deadline,
+            "the failed callback to be counted in /metrics");
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using TaskOrchestrator.Listing;
 using TaskOrchestrator.Server.Tests.Endpoints.Tasks;
+using TaskOrchestrator.Server.Tests.Telemetry;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Testing;
 
@@ -51,6 +52,8 @@ public sealed class RetentionTests(AzuriteFixture fixture) : IAsyncLifetime
 
         var rows = await Poll.UntilAsync(() => RowsOfAsync(Guid.Parse(id)), r => r is { State: false, Listing: 0, Expiry: false }, Deadline, "the sweep to delete every row of the task");
         Assert.Equal((false, 0, false), rows);
+        var metrics = await PrometheusScrape.ScrapeAsync(_server.BaseAddress);
+        Assert.True(metrics.Value("taskorchestrator_retention_expired_total", "kind=\"task\"") >= 1, "No expired task counted in /metrics.");
     }
 
     [Fact]
