@@ -27,7 +27,8 @@ public sealed partial class TaskOrchestratorClient(HttpClient http) : ITaskOrche
             throw new ArgumentException("Give exactly one of Delay and RunAt.", nameof(options));
         }
 
-        var body = new CreateTaskBody(url, options.Delay, options.RunAt, options.Method, options.Headers, options.Body, options.Retry, options.Timeout, options.Labels);
+        var body = new CreateTaskBody(
+            url, options.Delay, options.RunAt, options.Method, options.Headers, options.Body, options.Retry, options.Timeout, options.Labels, options.Callback, options.Retention);
         return _api.SendAsync<ScheduledTask>(HttpMethod.Post, "tasks", body, cancellationToken, options.IdempotencyKey);
     }
 

@@ -17,15 +17,16 @@ internal sealed record BenchmarkOptions(
     int Concurrency,
     int Tasks,
     int Owners,
-    string Cron)
+    string Cron,
+    int RetentionMs = 60_000)
 {
-    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules", "versus"];
+    public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules", "versus", "retention"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
         if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--cron EXPR (schedules)]");
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--cron EXPR (schedules)] [--retention-ms N (retention)]");
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -45,8 +46,8 @@ internal sealed record BenchmarkOptions(
         var scenario = args[0];
         var options = new BenchmarkOptions(
             scenario,
-            Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : 200,
-            Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, _ => 60 }),
+            Get("rate") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : scenario == "retention" ? 50 : 200,
+            Int("seconds", scenario switch { "throughput" => 10, "storage-costs" => 5, "retention" => 300, _ => 60 }),
             Int("count", scenario switch { "pending" => 100_000, "schedules" => 1000, _ => 20_000 }),
             Int("within", 20),
             Int("delay-ms", 2000),
@@ -57,7 +58,8 @@ internal sealed record BenchmarkOptions(
             Int("concurrency", 64),
             Int("tasks", 200_000),
             Int("owners", 100),
-            Get("cron") ?? "*/5 * * * * *");
+            Get("cron") ?? "*/5 * * * * *",
+            Int("retention-ms", 60_000));
         if (named.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");
@@ -68,7 +70,12 @@ internal sealed record BenchmarkOptions(
             throw new ArgumentException("--storage is azure or memory.");
         }
 
-        if (scenario is "storage-costs" or "listing" && (options.Storage == "memory" || options.Url is not null))
+        if (options.RetentionMs is < 1000 or > 31_622_400)
+        {
+            throw new ArgumentException("--retention-ms is 1000 to 31622400 (366 days would be more, but a benchmark has no use for it).");
+        }
+
+        if (scenario is "storage-costs" or "listing" or "retention" && (options.Storage == "memory" || options.Url is not null))
         {
             throw new ArgumentException($"{scenario} measures the Azurite the benchmark starts: it takes neither --storage memory nor --url.");
         }

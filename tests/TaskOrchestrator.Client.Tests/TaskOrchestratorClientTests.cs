@@ -1,4 +1,5 @@
 using System.Net;
+using TaskOrchestrator.Client.Callbacks;
 using TaskOrchestrator.Client.Tasks;
 using TaskOrchestrator.Testing;
 
@@ -32,6 +33,29 @@ public sealed class TaskOrchestratorClientTests(ClientServerFixture fixture)
         Assert.Equal(200, done.Response?.StatusCode);
         Assert.Equal("ok", done.Response?.Body);
         Assert.NotNull(done.LatenessMs);
+    }
+
+    [Fact]
+    public async Task ScheduleAsync_CallbackAndRetention_ReportsTheDeliveryAndWhenItExpires()
+    {
+        var callbackUrl = new Uri(fixture.Target.UrlFor());
+        var task = await _client.ScheduleAsync(new Uri(fixture.Target.UrlFor()), new ScheduleOptions
+        {
+            Delay = TimeSpan.FromMilliseconds(100),
+            Callback = new CompletionCallback { Url = callbackUrl, On = ["completed"] },
+            Retention = TimeSpan.FromMinutes(10),
+        });
+        Assert.Equal(callbackUrl, task.Callback?.Url);
+        Assert.Equal(["completed"], task.Callback?.On);
+        Assert.Null(task.ExpiresAt);
+
+        await fixture.Target.WaitForCallsAsync(callbackUrl.ToString());
+        var done = await Poll.UntilAsync(() => _client.GetAsync(task.Id), t => t.CallbackDelivery?.Status == "Delivered", Timeout, "the callback to be delivered");
+
+        Assert.Equal(ScheduledTaskStatus.Completed, done.Status);
+        Assert.Equal(1, done.CallbackDelivery!.Attempts);
+        Assert.Equal(200, done.CallbackDelivery.LastStatusCode);
+        Assert.Equal(done.FinishedAt + TimeSpan.FromMinutes(10), done.ExpiresAt);
     }
 
     [Fact]

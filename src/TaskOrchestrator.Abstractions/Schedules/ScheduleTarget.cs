@@ -1,3 +1,4 @@
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 
@@ -17,13 +18,17 @@ public sealed record ScheduleTarget(
 /// <param name="Headers">Request headers; never returned by the API.</param>
 /// <param name="Body">Request body; never returned by the API.</param>
 /// <param name="Delivery">Retries, attempt timeout and authentication, defaults applied.</param>
+/// <param name="Callback">The completion callback each task it creates carries, or null.</param>
+/// <param name="Retention">The retention each task it creates carries; null for the configured default.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduledCall")]
 public sealed record ScheduledCall(
     [property: Id(0)] string Url,
     [property: Id(1)] string Method,
     [property: Id(2)] IReadOnlyDictionary<string, string>? Headers,
     [property: Id(3)] string? Body,
-    [property: Id(4)] DeliveryPolicy? Delivery);
+    [property: Id(4)] DeliveryPolicy? Delivery,
+    [property: Id(20)] CompletionCallback? Callback = null,
+    [property: Id(21)] TimeSpan? Retention = null);
 
 /// <summary>The orchestration each occurrence of a schedule creates.</summary>
 /// <param name="Steps">Its steps.</param>

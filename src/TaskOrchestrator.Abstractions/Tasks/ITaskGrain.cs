@@ -48,4 +48,10 @@ public interface ITaskGrain : IGrainWithGuidKey
     /// </summary>
     [OneWay]
     Task WakeAsync();
+
+    /// <summary>
+    /// Removes the task (its state and listing rows) when it is finished, past its retention and owes no callback;
+    /// the retention sweep calls this for each expiry row that is due. A pending task is never removed.
+    /// </summary>
+    Task<TaskOrchestrator.Retention.ExpiryOutcome> ExpireAsync();
 }

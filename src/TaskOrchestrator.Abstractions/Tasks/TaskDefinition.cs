@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Tasks;
 
 /// <summary>What a user asked for: call <paramref name="Url"/> at <paramref name="DueAt"/>.</summary>
@@ -15,6 +17,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="ScheduledFor">The instant of that occurrence (the task's due time).</param>
 /// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
 /// <param name="RerunOf">The finished task this one is a rerun of (a copy of its call); null otherwise.</param>
+/// <param name="Callback">Where to report the task's ending, and which endings; null for none.</param>
+/// <param name="Retention">How long the finished task is kept before it is removed; null for the configured default.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -30,4 +34,6 @@ public sealed record TaskDefinition(
     [property: Id(10)] Guid? ScheduleId = null,
     [property: Id(11)] DateTimeOffset? ScheduledFor = null,
     [property: Id(12)] IReadOnlyDictionary<string, string>? Labels = null,
-    [property: Id(13)] Guid? RerunOf = null);
+    [property: Id(13)] Guid? RerunOf = null,
+    [property: Id(20)] CompletionCallback? Callback = null,
+    [property: Id(21)] TimeSpan? Retention = null);

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Labels;
 
 namespace TaskOrchestrator.Tasks;
@@ -24,6 +25,9 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Labels">Its labels; null for none.</param>
 /// <param name="RerunOf">The task it is a rerun of, or null.</param>
 /// <param name="Reruns">The reruns made of it, oldest first (the latest <c>TaskGrainState.MaxReruns</c>); null for none.</param>
+/// <param name="Callback">Where its ending is reported, or null.</param>
+/// <param name="CallbackDelivery">How the report of its ending went; null until it ends with an outcome the callback reports.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskSnapshot")]
 public sealed record TaskSnapshot(
     [property: Id(0)] Guid Id,
@@ -46,7 +50,10 @@ public sealed record TaskSnapshot(
     [property: Id(16)] DateTimeOffset? ScheduledFor = null,
     [property: Id(17)] IReadOnlyDictionary<string, string>? Labels = null,
     [property: Id(18)] Guid? RerunOf = null,
-    [property: Id(19)] IReadOnlyList<Guid>? Reruns = null)
+    [property: Id(19)] IReadOnlyList<Guid>? Reruns = null,
+    [property: Id(20)] CompletionCallback? Callback = null,
+    [property: Id(21)] CallbackDelivery? CallbackDelivery = null,
+    [property: Id(22)] DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>Value equality, the attempts, labels and reruns included.</summary>
     public bool Equals(TaskSnapshot? other) =>
@@ -54,6 +61,7 @@ public sealed record TaskSnapshot(
         && DueAt == other.DueAt && Status == other.Status && AttemptsStarted == other.AttemptsStarted && StartedAt == other.StartedAt && FinishedAt == other.FinishedAt
         && Equals(Response, other.Response) && OrchestrationId == other.OrchestrationId && NextAttemptAt == other.NextAttemptAt && Equals(Delivery, other.Delivery)
         && ScheduleId == other.ScheduleId && ScheduledFor == other.ScheduledFor && RerunOf == other.RerunOf
+        && Equals(Callback, other.Callback) && Equals(CallbackDelivery, other.CallbackDelivery) && ExpiresAt == other.ExpiresAt
         && (History ?? []).SequenceEqual(other.History ?? []) && (Reruns ?? []).SequenceEqual(other.Reruns ?? [])
         && LabelSet.Equal(Labels, other.Labels);
 

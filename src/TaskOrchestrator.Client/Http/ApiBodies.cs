@@ -14,7 +14,9 @@ internal sealed record CreateTaskBody(
     string? Body,
     RetrySettings? Retry = null,
     [property: JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Timeout = null,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null,
+    Callbacks.CompletionCallback? Callback = null,
+    [property: JsonPropertyName("retentionInMS"), JsonConverter(typeof(MillisecondsConverter))] TimeSpan? Retention = null);
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>.</summary>
 internal sealed record ModifyTaskBody(

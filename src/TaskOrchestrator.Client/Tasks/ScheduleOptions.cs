@@ -35,4 +35,10 @@ public sealed record ScheduleOptions
     /// digit; value at most 256 characters, no control characters).
     /// </summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>Where to report the task's ending, and which endings; null for none.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
+
+    /// <summary>How long the finished task is kept before it is removed (1 s to 366 days, whole milliseconds); null for the service's default (7 days).</summary>
+    public TimeSpan? Retention { get; init; }
 }

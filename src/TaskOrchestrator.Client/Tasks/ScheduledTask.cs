@@ -64,4 +64,13 @@ public sealed record ScheduledTask
 
     /// <summary>The reruns made of this task, oldest first (the latest 20).</summary>
     public IReadOnlyList<Guid> Reruns { get; init; } = [];
+
+    /// <summary>Where its ending is reported, if anywhere.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
+
+    /// <summary>How that report went, once it ended with an outcome the callback reports.</summary>
+    public Callbacks.CallbackDelivery? CallbackDelivery { get; init; }
+
+    /// <summary>Once finished: when it is removed (then the service answers 404 for it).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

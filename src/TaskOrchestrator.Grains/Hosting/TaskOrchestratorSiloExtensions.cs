@@ -15,6 +15,7 @@ using TaskOrchestrator.Listing;
 using TaskOrchestrator.Network;
 using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Quotas;
+using TaskOrchestrator.Retention;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
@@ -78,8 +79,14 @@ public static class TaskOrchestratorSiloExtensions
         silo.ConfigureEndpoints(ResolveAddress(cluster.AdvertisedAddress), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: false)
             .UseAzureStorageClustering(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage))
             .UseAzureTableReminderService(o => o.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage));
+        silo.Services.AddSingleton<IExpiryIndex>(_ => new AzureExpiryIndex(
+            StorageClients.CreateTableServiceClient(connectionString, storage), AzureExpiryIndex.TableNameFor(storage.TaskTable)));
         silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new AzureTaskStorage(
-            StorageClients.CreateTableServiceClient(connectionString, storage), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
+            StorageClients.CreateTableServiceClient(connectionString, storage), storage.TaskTable, sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>())
+        {
+            Expiry = sp.GetRequiredService<IExpiryIndex>(),
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
         silo.Services.AddSingleton<ITaskIndex>(sp => (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
         silo.Services.AddHostedService(sp => new IdKeyLoader(
             (AzureTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks), sp.GetRequiredService<TaskIdMinter>(),
@@ -145,7 +152,12 @@ public static class TaskOrchestratorSiloExtensions
     /// <summary>The task store (grain state and listings) in this process's memory: tests and the in-memory mode.</summary>
     public static ISiloBuilder AddInMemoryTaskStorage(this ISiloBuilder silo)
     {
-        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>()));
+        silo.Services.TryAddSingleton<IExpiryIndex, InMemoryExpiryIndex>();
+        silo.Services.AddGrainStorage(StorageNames.Tasks, (sp, _) => new InMemoryTaskStorage(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<TaskIdMinter>())
+        {
+            Expiry = sp.GetRequiredService<IExpiryIndex>(),
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
         silo.Services.AddSingleton<ITaskIndex>(sp => (InMemoryTaskStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Tasks));
         return silo;
     }
@@ -198,6 +210,8 @@ public static class TaskOrchestratorSiloExtensions
         services.AddSingleton<DeliveryDefaults>();
         services.AddSingleton<PreciseDispatcher>();
         services.AddSingleton<TaskHandover>();
+        services.AddRetentionAndCallbacks();
+        silo.AddRetentionSweep();
         services.TryAddSingleton<TaskIdMinter>();
         services.TryAddSingleton(TimeProvider.System);
         return silo;

@@ -290,7 +290,7 @@ public sealed partial class ScheduleGrain(
         {
             var task = new TaskDefinition(
                 definition.Owner, call.Url, call.Method, call.Headers, call.Body, now, run.ScheduledFor, Delivery: call.Delivery,
-                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels);
+                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels, Callback: call.Callback, Retention: call.Retention);
             await GrainFactory.GetGrain<ITaskGrain>(run.TaskId!.Value).ScheduleAsync(task);
         }
         else

@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
+using TaskOrchestrator.Retention;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Storage;
@@ -46,6 +47,15 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
     private readonly Serializer _serializer;
     private readonly TaskIdMinter _minter;
     private readonly TableCreation _created;
+
+    /// <summary>
+    /// Where a finished task's expiry row is filed, with its listing rows (after the state row; when that fails the task
+    /// keeps its reminder and writes them again). None: finished tasks are never swept.
+    /// </summary>
+    public IExpiryIndex? Expiry { get; init; }
+
+    /// <summary>The clock listings hide expired tasks by (the sweep removes their rows soon after).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Creates the store over <paramref name="tableName"/> and <c>{tableName}Index</c> (both created on first use).</summary>
     public AzureTaskStorage(TableServiceClient tables, string tableName, Serializer serializer, TaskIdMinter minter)
@@ -100,6 +110,9 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
 
         // A task stored before listing rows existed may have rows of any status (the migration writes them): delete all.
         var stale = task.ListingStatuses.IsEmpty && grainState.ETag is not null ? StatusSet.All : task.ListingStatuses;
+
+        // A write after the one that finished the task (a callback's progress) finds that one's rows, the expiry row included, in place.
+        var expiryWritten = task.ListingStatuses == StatusSet.Of((int)task.Status);
         task.ListingStatuses = stale.With((int)task.Status);
         var labels = LabelRows.For(task.Definition!.Labels, task.ListingLabels);
         task.ListingLabels = labels.Current.Count + labels.Stale.Count == 0 ? null : [.. labels.All];
@@ -122,6 +135,10 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         try
         {
             await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed, Groups(row.Snapshot.ScheduleId), labels);
+            if (Expiry is not null && !expiryWritten && row.Status.IsFinal() && row.Snapshot.ExpiresAt is { } expiresAt)
+            {
+                await Expiry.AddAsync(row.Id, expiresAt);
+            }
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException or TimeoutException or RowTooLargeException)
         {
@@ -139,14 +156,17 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         {
             var id = grainId.GetGuidKey();
             var rowKey = TaskKeys.RowKey(id);
-            var entity = new TableEntity(TaskKeys.PartitionKey(rowKey), rowKey);
-            await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, entity, new ETag(grainState.ETag)));
+
+            // The listing rows first: a crash between the two leaves the state row, and the next attempt deletes both.
             if (grainState.State is TaskGrainState { Definition: { } definition } task)
             {
                 var statuses = task.ListingStatuses.IsEmpty ? StatusSet.All : task.ListingStatuses.With((int)task.Status);
                 var labels = LabelRows.For(definition.Labels, task.ListingLabels).All.ToList();
                 await _listing.RemoveAsync(rowKey, definition.Owner, statuses, Groups(definition.ScheduleId), labels);
             }
+
+            var entity = new TableEntity(TaskKeys.PartitionKey(rowKey), rowKey);
+            await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.Delete, entity, new ETag(grainState.ETag)));
         }
 
         grainState.ETag = null;
@@ -160,14 +180,14 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         if (query.Group is not null)
         {
             var (runs, after) = await _listing.ListGroupAsync(query.Owner!, query.Group, query.Limit, query.After, TaskRow.ReadListed, cancellationToken);
-            return new ListingPage<TaskSnapshot>(runs, after);
+            return new ListingPage<TaskSnapshot>([.. runs.Where(Live)], after);
         }
 
         if (query.Owner is not null || query.Status is not null)
         {
             var (items, next) = await _listing.ListAsync(
                 query.Owner, query.Status, query.Limit, query.After, TaskRow.ReadListed, cancellationToken, query.Labels, task => task.Labels);
-            return new ListingPage<TaskSnapshot>(items, next);
+            return new ListingPage<TaskSnapshot>([.. items.Where(Live)], next);
         }
 
         // Every owner's tasks, newest first: the state rows themselves, in key order.
@@ -182,7 +202,10 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
                 return new ListingPage<TaskSnapshot>(page, TaskKeys.RowKey(page[^1].Id));
             }
 
-            page.Add(TaskRow.ReadListed(ItemChunks.Read(row, ListedProperty)));
+            if (TaskRow.ReadListed(ItemChunks.Read(row, ListedProperty)) is var listed && Live(listed))
+            {
+                page.Add(listed);
+            }
         }
 
         return new ListingPage<TaskSnapshot>(page, null);
@@ -213,6 +236,9 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
             row => (row.GetString("Owner"), Enum.Parse<ScheduledTaskStatus>(row.GetString("Status")), ItemChunks.Read(row, ListedProperty)),
             cancellationToken);
     }
+
+    // A task past its retention is gone for the API, whether or not the sweep has removed its rows yet.
+    private bool Live(TaskSnapshot task) => task.ExpiresAt is not { } at || at > Time.GetUtcNow();
 
     // The groups a task's listing rows belong to beside its owner's and status's: its schedule's runs.
     private static string[]? Groups(Guid? scheduleId) => scheduleId is { } schedule ? [ListingKeys.ScheduleGroup(schedule)] : null;

@@ -4,6 +4,7 @@ using Orleans.Serialization;
 using Orleans.Storage;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
+using TaskOrchestrator.Retention;
 
 namespace TaskOrchestrator.Storage;
 
@@ -19,6 +20,12 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
     private readonly SortedList<string, (TaskRow Row, string ETag)> _rows = new(OldestFirst);
     private readonly Lock _lock = new();
     private long _version;
+
+    /// <summary>Where a finished task's expiry row is filed (none: finished tasks are never swept).</summary>
+    public IExpiryIndex? Expiry { get; init; }
+
+    /// <summary>The clock listings hide expired tasks by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <inheritdoc />
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -58,6 +65,11 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
             grainState.RecordExists = true;
         }
 
+        if (Expiry is not null && Tasks.ScheduledTaskStatusExtensions.IsFinal(row.Status) && row.Snapshot.ExpiresAt is { } expiresAt)
+        {
+            return Expiry.AddAsync(row.Id, expiresAt);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -80,6 +92,7 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
     public Task<ListingPage<Tasks.TaskSnapshot>> ListAsync(ListingQuery<Tasks.ScheduledTaskStatus> query, CancellationToken cancellationToken = default)
     {
         var items = new List<Tasks.TaskSnapshot>(query.Limit);
+        var now = Time.GetUtcNow();
         lock (_lock)
         {
             var start = query.After is null ? _rows.Count - 1 : LastIndexAfter(query.After);
@@ -88,7 +101,8 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
                 var row = _rows.Values[i].Row;
                 if ((query.Owner is not null && row.Owner != query.Owner) || (query.Status is { } s && row.Status != s)
                     || (query.Group is not null && (row.Snapshot.ScheduleId is not { } schedule || ListingKeys.ScheduleGroup(schedule) != query.Group))
-                    || !Labels.LabelSet.Matches(row.Snapshot.Labels, query.Labels))
+                    || !Labels.LabelSet.Matches(row.Snapshot.Labels, query.Labels)
+                    || row.Snapshot.ExpiresAt <= now)
                 {
                     continue;
                 }

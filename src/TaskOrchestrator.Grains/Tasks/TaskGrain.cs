@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Persistence;
 using TaskOrchestrator.Quotas;
+using TaskOrchestrator.Retention;
 using TaskOrchestrator.Tasks.Lifecycle;
 using TaskOrchestrator.Telemetry;
 
@@ -33,12 +35,14 @@ public sealed partial class TaskGrain(
     IOptions<TaskSchedulingOptions> scheduling,
     TaskHandover handover,
     TaskOrchestratorMetrics metrics,
-    ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
+    ILogger<TaskGrain> logger,
+    CallbackSender callbacks,
+    IOptions<RetentionOptions> retention) : Grain, ITaskGrain, IRemindable
 {
     private const string ReminderName = "due";
 
     private readonly TaskSchedulingOptions _scheduling = scheduling.Value;
-    private readonly TaskLifecycle _task = new(scheduling.Value, time);
+    private readonly TaskLifecycle _task = new(scheduling.Value, time) { DefaultRetention = retention.Value.Finished };
     private StateWriter<TaskGrainState> _writes = null!;
     private GrainReminder _reminder = null!;
     private IGrainTimer? _timer;
@@ -58,6 +62,7 @@ public sealed partial class TaskGrain(
         }
 
         ApplyTimer(decision);
+        ArmCallback();
         return Task.CompletedTask;
     }
 
@@ -162,7 +167,8 @@ public sealed partial class TaskGrain(
             DeactivateOnIdle();
         }
 
-        return Task.FromResult(_task.IsStored ? Snapshot() : null);
+        // Past its retention it is gone, whether or not the sweep has removed its rows yet.
+        return Task.FromResult(_task.IsStored && !_task.IsExpired ? Snapshot() : null);
     }
 
     /// <inheritdoc />
@@ -171,6 +177,13 @@ public sealed partial class TaskGrain(
         if (_writes.Distrusted)
         {
             DeactivateOnIdle();
+            return;
+        }
+
+        if (_task.CallbackOwed)
+        {
+            // The callback's attempts run on their own timer; this tick re-arms it when the activation that had it is gone.
+            ArmCallback();
             return;
         }
 
@@ -296,6 +309,12 @@ public sealed partial class TaskGrain(
         }
 
         PendingRelease.TaskFinished(GrainFactory, State.Definition);
+        if (ArmCallback())
+        {
+            // The reminder stays until the callback is settled: it brings the callback back after a silo's death.
+            return;
+        }
+
         await RemoveReminderAsync();
         DeactivateOnIdle();
     }

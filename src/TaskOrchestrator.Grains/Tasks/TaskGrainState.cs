@@ -1,3 +1,4 @@
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Listing;
 
 namespace TaskOrchestrator.Tasks;
@@ -50,6 +51,12 @@ public sealed class TaskGrainState
 
     /// <summary>The reruns made of this task, oldest first (the latest <see cref="MaxReruns"/>); null for none.</summary>
     [Id(12)] public List<Guid>? Reruns { get; set; }
+
+    /// <summary>The delivery of the completion callback, once the task ended with an outcome its callback reports.</summary>
+    [Id(20)] public CallbackDelivery? Callback { get; set; }
+
+    /// <summary>Once finished: when the task is removed (its finish plus its retention).</summary>
+    [Id(21)] public DateTimeOffset? ExpiresAt { get; set; }
 
     /// <summary>How many attempts <see cref="History"/> keeps (the retry policy allows at most 100).</summary>
     public const int MaxHistory = 100;
@@ -126,6 +133,6 @@ public sealed class TaskGrainState
         return new TaskSnapshot(
             id, definition.Owner, definition.Url, definition.Method, definition.CreatedAt, DueAt, Status, AttemptsStarted, StartedAt, FinishedAt, Response, definition.OrchestrationId,
             [.. History], NextAttemptAt, definition.Delivery, definition.ScheduleId, definition.ScheduledFor, definition.Labels, definition.RerunOf,
-            Reruns is { Count: > 0 } reruns ? [.. reruns] : null);
+            Reruns is { Count: > 0 } reruns ? [.. reruns] : null, definition.Callback, Callback, ExpiresAt);
     }
 }

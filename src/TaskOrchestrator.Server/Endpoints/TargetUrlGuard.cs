@@ -25,7 +25,8 @@ internal static class TargetUrlGuard
     public readonly record struct Target(string Field, string? Url, TargetAuthentication? Authentication);
 
     /// <summary>The target of a task a request asks for.</summary>
-    public static IEnumerable<Target> TargetsOf(TaskDefinition task) => [new("taskURL", task.Url, task.Delivery?.Authentication)];
+    public static IEnumerable<Target> TargetsOf(TaskDefinition task) =>
+        [new("taskURL", task.Url, task.Delivery?.Authentication), new("callback.url", task.Callback?.Url, null)];
 
     /// <summary>
     /// The targets of an orchestration a request asks for: each step, check and fallback URL, with the authentication

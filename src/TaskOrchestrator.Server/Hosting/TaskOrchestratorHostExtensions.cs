@@ -58,6 +58,7 @@ public static class TaskOrchestratorHostExtensions
         services.AddResourceLookup(OrchestrationEndpoints.Resource, sp => sp.GetRequiredService<IOrchestrationIndex>());
         services.AddResourceLookup(Endpoints.Schedules.ScheduleEndpoints.Resource, sp => sp.GetRequiredService<TaskOrchestrator.Schedules.IScheduleIndex>());
         services.AddSingleton<Endpoints.Schedules.ScheduleOwners>();
+        services.AddSingleton<TaskOrchestrator.Callbacks.ICallbackBodies, Endpoints.Callbacks.ResourceCallbackBodies>();
         services.AddTaskOrchestratorHealthChecks();
         services.AddTaskOrchestratorOpenApi();
         builder.AddTaskOrchestratorTelemetry();

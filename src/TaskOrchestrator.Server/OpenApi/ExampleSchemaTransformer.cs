@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Schedules;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Bulk;
 using TaskOrchestrator.Server.Endpoints.Schedules;
@@ -32,7 +33,10 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
         ],
         null, CreatedAt.AddSeconds(5).AddTicks(4_200), CreatedAt.AddMilliseconds(5931), 0.42, new TaskResponseResource(200, "{\"ok\":true}", null),
         new RetryResource(3, 1000, 2, 60_000, 0.2, ["connectionError", "timeout", "408", "429", "5xx"]), 30_000, "none", null,
-        Labels: new Dictionary<string, string> { ["team"] = "billing" }, Reruns: [])
+        Labels: new Dictionary<string, string> { ["team"] = "billing" }, Reruns: [],
+        Callback: new CallbackResource("https://example.com/task-ended", ["completed", "failed", "cancelled"]),
+        CallbackDelivery: new CallbackDeliveryResource(TaskOrchestrator.Callbacks.CallbackStatus.Delivered, "completed", 1, 204, null, null, CreatedAt.AddMilliseconds(5990)),
+        ExpiresAt: CreatedAt.AddMilliseconds(5931).AddDays(7))
     {
         Owner = "alice",
     };
@@ -67,6 +71,10 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
 
     private static readonly Dictionary<Type, object> Examples = new()
     {
+        [typeof(CallbackRequest)] = new CallbackRequest { Url = "https://example.com/task-ended", On = ["failed", "cancelled"] },
+        [typeof(CallbackResource)] = new CallbackResource("https://example.com/task-ended", ["failed", "cancelled"]),
+        [typeof(CallbackDeliveryResource)] = new CallbackDeliveryResource(
+            TaskOrchestrator.Callbacks.CallbackStatus.Pending, "failed", 1, 503, null, CreatedAt.AddSeconds(7), null),
         [typeof(ProblemDetails)] = new ProblemDetails
         {
             Type = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
@@ -90,6 +98,8 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             Body = "{\"orderId\":42}",
             Retry = new() { MaxAttempts = 5, InitialDelayInMs = 500 },
             TimeoutInMs = 10_000,
+            Callback = new() { Url = "https://example.com/task-ended", On = ["failed"] },
+            RetentionInMs = 86_400_000,
         },
         [typeof(UpdateTaskRequest)] = new UpdateTaskRequest { DelayInMs = 60_000, Labels = new() { ["team"] = "billing", ["env"] = "prod" } },
         [typeof(RerunTaskRequest)] = new RerunTaskRequest { DelayInMs = 60_000 },

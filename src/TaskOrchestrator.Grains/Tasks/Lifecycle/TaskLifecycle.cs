@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Tasks.Lifecycle;
 
 /// <summary>
@@ -26,6 +28,9 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
 
     /// <summary>The task's record: what is stored.</summary>
     public TaskGrainState State { get; private set; } = new();
+
+    /// <summary>How long a finished task is kept when its definition sets no retention (<c>TaskOrchestrator:Retention:Finished</c>).</summary>
+    public TimeSpan DefaultRetention { get; init; } = TimeSpan.FromDays(7);
 
     /// <summary>True once the record is known to be in storage (read at activation, or written).</summary>
     public bool IsStored { get; private set; }
@@ -129,6 +134,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
                 State.Status = ScheduledTaskStatus.Cancelled;
                 State.NextAttemptAt = null;
                 State.FinishedAt = Now;
+                Ended();
                 return TaskDecision.Finish(ScheduledTaskStatus.Cancelled);
             default:
                 return TaskDecision.Refuse(TaskCommandOutcome.Conflict, $"The task is {State.Status} and can no longer be cancelled.");
@@ -204,6 +210,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
 
         State.Status = response.IsSuccess ? ScheduledTaskStatus.Completed : ScheduledTaskStatus.Failed;
         State.FinishedAt = finishedAt;
+        Ended();
         return TaskDecision.Finish(State.Status);
     }
 
@@ -246,10 +253,90 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
     /// Storage refused the record for its size: it is made smaller (see <see cref="TaskGrainState.Compact"/>) so it can
     /// be written again. A task that was still running or waiting for a retry ends Failed.
     /// </summary>
-    public void Compact() => State.Compact(Now);
+    public void Compact()
+    {
+        var wasFinal = State.Status.IsFinal();
+        State.Compact(Now);
+        if (!wasFinal)
+        {
+            Ended();
+        }
+    }
+
+    /// <summary>
+    /// True while the task is finished and its completion callback is owed: its reminder stays (so a callback owed when its
+    /// silo dies is delivered after all) and it is not removed by the retention sweep.
+    /// </summary>
+    public bool CallbackOwed => State.Status.IsFinal() && State.Callback is { Status: CallbackStatus.Pending };
+
+    /// <summary>How long until the owed callback's next attempt is due (zero when due now).</summary>
+    public TimeSpan UntilCallbackDue() => State.Callback?.NextAttemptAt is { } at && at > Now ? at - Now : TimeSpan.Zero;
+
+    /// <summary>A callback attempt starts: returns its number (1 for the first).</summary>
+    public int CallbackAttemptStarting() => (State.Callback?.Attempts ?? 0) + 1;
+
+    /// <summary>
+    /// A callback attempt ended with <paramref name="response"/>: Delivered on 2xx; otherwise Pending again after
+    /// <paramref name="policy"/>'s backoff when it retries that failure and allows another attempt, else Failed for good.
+    /// The task's own status never changes. Returns the delivery's new status.
+    /// </summary>
+    public CallbackStatus CallbackFinished(TaskResponse response, RetryPolicy policy, double random)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(policy);
+        var delivery = State.Callback ?? throw new InvalidOperationException("No callback is owed.");
+        var now = Now;
+        var attempts = delivery.Attempts + 1;
+        delivery = delivery with { Attempts = attempts, LastStatusCode = response.StatusCode, LastError = response.Error };
+        if (response.IsSuccess)
+        {
+            delivery = delivery with { Status = CallbackStatus.Delivered, NextAttemptAt = null, FinishedAt = now };
+        }
+        else if (policy.Retries(response) && attempts < policy.MaxAttempts)
+        {
+            var retryAfter = response.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : response.RetryAfter;
+            delivery = delivery with { NextAttemptAt = now + policy.DelayAfter(attempts, random, retryAfter) };
+        }
+        else
+        {
+            delivery = delivery with { Status = CallbackStatus.Failed, NextAttemptAt = null, FinishedAt = now };
+        }
+
+        State.Callback = delivery;
+        return delivery.Status;
+    }
+
+    /// <summary>
+    /// True when the finished task may be removed at <see cref="Now"/>: it is past its <see cref="TaskGrainState.ExpiresAt"/>
+    /// and owes no callback. A task that is not finished is never removed.
+    /// </summary>
+    public bool IsExpired => IsStored && State.Status.IsFinal() && State.ExpiresAt is { } at && at <= Now && !CallbackOwed;
 
     /// <summary>When the reminder first ticks for what this task waits for (see <see cref="TaskSchedulingOptions.FirstReminderTick"/>).</summary>
     public TimeSpan FirstReminderTick() => options.FirstReminderTick(NextCallAt - Now);
+
+    /// <summary>The outcome a callback names for a final status.</summary>
+    public static string OutcomeOf(ScheduledTaskStatus status) => status switch
+    {
+        ScheduledTaskStatus.Completed => CompletionCallback.Completed,
+        ScheduledTaskStatus.Failed => CompletionCallback.Failed,
+        _ => CompletionCallback.Cancelled,
+    };
+
+    /// <summary>
+    /// The task just reached its final status: it expires its retention after it finished, and a callback that reports
+    /// this ending is owed, its first attempt due at once. Both are stored by the same write as the final status.
+    /// </summary>
+    private void Ended()
+    {
+        var finishedAt = State.FinishedAt ?? Now;
+        State.ExpiresAt = finishedAt + (State.Definition?.Retention ?? DefaultRetention);
+        var outcome = OutcomeOf(State.Status);
+        if (State.Callback is null && State.Definition?.Callback is { } callback && callback.Reports(outcome))
+        {
+            State.Callback = CallbackDelivery.Owed(outcome, finishedAt);
+        }
+    }
 
     /// <summary>How long to wait before the next attempt, or null when <paramref name="response"/> ends the task.</summary>
     private TimeSpan? RetryDelay(TaskResponse response, double random)

@@ -1,5 +1,6 @@
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Schedules;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
@@ -25,7 +26,7 @@ internal static class ScheduleRequestValidator
         {
             if (Target?.Task is { } call)
             {
-                var task = new TaskDefinition("", call.Url, call.Method, null, null, default, default, Delivery: call.Delivery);
+                var task = new TaskDefinition("", call.Url, call.Method, null, null, default, default, Delivery: call.Delivery, Callback: call.Callback);
                 foreach (var target in TargetUrlGuard.TargetsOf(task))
                 {
                     yield return target with { Field = "task." + target.Field };
@@ -186,10 +187,13 @@ internal static class ScheduleRequestValidator
                 TaskRequestValidator.ValidateHeaders(headers, taskErrors);
             }
 
+            CallbackRequestValidator.Validate(task.Callback, task.RetentionInMs, "", taskErrors);
+
             Merge(errors, "task.", taskErrors);
             return taskErrors.Count > 0
                 ? (null, null)
-                : (new ScheduleTarget(new ScheduledCall(task.TaskUrl!, CallMethods.Normalize(task.Method, "POST"), task.Headers, task.Body, task.ToDeliveryPolicy(defaults)), null), null);
+                : (new ScheduleTarget(new ScheduledCall(task.TaskUrl!, CallMethods.Normalize(task.Method, "POST"), task.Headers, task.Body, task.ToDeliveryPolicy(defaults),
+                    task.Callback.ToCallback(), CallbackRequestValidator.ToRetention(task.RetentionInMs)), null), null);
         }
 
         if (request.Orchestration is { } orchestration)

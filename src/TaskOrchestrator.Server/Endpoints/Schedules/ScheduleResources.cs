@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using TaskOrchestrator.Schedules;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
@@ -75,13 +76,17 @@ public sealed record ScheduleResource(
 /// <param name="Retry">Its retry policy (defaults applied).</param>
 /// <param name="TimeoutInMs">How long one attempt may take.</param>
 /// <param name="Authentication">none, or awsSigV4.</param>
+/// <param name="Callback">The completion callback each task it creates carries.</param>
+/// <param name="RetentionInMs">The retention each task it creates carries; absent for the configured default.</param>
 public sealed record ScheduledTaskResource(
-    [property: JsonPropertyName("taskURL")] string TaskUrl, string Method, RetryResource? Retry, [property: JsonPropertyName("timeoutInMS")] long? TimeoutInMs, string Authentication)
+    [property: JsonPropertyName("taskURL")] string TaskUrl, string Method, RetryResource? Retry, [property: JsonPropertyName("timeoutInMS")] long? TimeoutInMs, string Authentication,
+    CallbackResource? Callback = null, [property: JsonPropertyName("retentionInMS")] long? RetentionInMs = null)
 {
     /// <summary>Maps a scheduled call to the API's shape.</summary>
     public static ScheduledTaskResource From(ScheduledCall call) => new(
         call.Url, call.Method, call.Delivery is { } d ? RetryResource.From(d.Retry) : null, call.Delivery is { } t ? (long)t.Timeout.TotalMilliseconds : null,
-        AuthenticationNames.NameOf(call.Delivery?.Authentication ?? TargetAuthentication.None));
+        AuthenticationNames.NameOf(call.Delivery?.Authentication ?? TargetAuthentication.None),
+        CallbackResource.From(call.Callback), call.Retention is { } retention ? (long)retention.TotalMilliseconds : null);
 }
 
 /// <summary>The orchestration each occurrence of a schedule creates: its steps' calls, check and fallback.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Tasks;
@@ -44,6 +45,13 @@ public sealed record CreateTaskRequest : IDeliveryFields
     /// <c>A-Z a-z 0-9 . _ / -</c> starting with a letter or digit; a value at most 256 characters, no control characters.
     /// </summary>
     public Dictionary<string, string?>? Labels { get; init; }
+
+    /// <summary>Where to POST the task (as <c>GET</c> shows it) once it ends, and for which endings (default all three).</summary>
+    public CallbackRequest? Callback { get; init; }
+
+    /// <summary>Milliseconds the finished task is kept before it is removed, 1000 to 31622400000 (366 days). Default: the configured retention (7 days).</summary>
+    [JsonPropertyName("retentionInMS")]
+    public long? RetentionInMs { get; init; }
 }
 
 /// <summary>The body of <c>PATCH /tasks/{id}</c>: a new due time, as a delay from creation or an instant, and/or new labels.</summary>
@@ -83,6 +91,9 @@ public sealed record UpdateTaskRequest
 /// <param name="Labels">Its labels (empty for none).</param>
 /// <param name="RerunOf">The finished task this one reruns (<c>POST /tasks/{id}/rerun</c>), if any.</param>
 /// <param name="Reruns">The reruns made of this task, oldest first (the latest 20).</param>
+/// <param name="Callback">Where its ending is reported, if anywhere.</param>
+/// <param name="CallbackDelivery">How that report went, once it ended with an outcome the callback reports.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed (then GET answers 404 and listings no longer show it).</param>
 public sealed record TaskResource(
     Guid Id,
     [property: JsonPropertyName("taskURL")] string TaskUrl,
@@ -105,7 +116,10 @@ public sealed record TaskResource(
     DateTimeOffset? ScheduledFor = null,
     IReadOnlyDictionary<string, string>? Labels = null,
     Guid? RerunOf = null,
-    IReadOnlyList<Guid>? Reruns = null)
+    IReadOnlyList<Guid>? Reruns = null,
+    CallbackResource? Callback = null,
+    CallbackDeliveryResource? CallbackDelivery = null,
+    DateTimeOffset? ExpiresAt = null)
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
 
@@ -141,7 +155,10 @@ public sealed record TaskResource(
         task.ScheduledFor,
         task.Labels ?? NoLabels,
         task.RerunOf,
-        task.Reruns ?? [])
+        task.Reruns ?? [],
+        CallbackResource.From(task.Callback),
+        CallbackDeliveryResource.From(task.CallbackDelivery),
+        task.ExpiresAt)
     {
         Owner = task.Owner,
     };

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Tasks;
 
@@ -15,7 +16,8 @@ internal static class TaskRequestMapping
         var dueAt = request.DelayInMs is { } delay ? createdAt.AddMilliseconds(delay) : request.RunAt!.Value;
         return new TaskDefinition(
             owner, request.TaskUrl!, CallMethods.Normalize(request.Method, "POST"), request.Headers, request.Body, createdAt, NotBefore(dueAt, createdAt),
-            Delivery: request.ToDeliveryPolicy(defaults), Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
+            Delivery: request.ToDeliveryPolicy(defaults), Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null,
+            Callback: request.Callback.ToCallback(), Retention: CallbackRequestValidator.ToRetention(request.RetentionInMs));
     }
 
     /// <summary>The change <paramref name="request"/> asks for at <paramref name="now"/>.</summary>

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Tasks;
 
@@ -35,6 +36,7 @@ internal static class TaskRequestValidator
             ValidateHeaders(headers, errors);
         }
 
+        CallbackRequestValidator.Validate(request.Callback, request.RetentionInMs, "", errors);
         return errors;
     }
 

@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace TaskOrchestrator.Retention;
+
+/// <summary>
+/// Keys of expiry rows: the partition is the expiry instant's 10-second bucket (Unix seconds, rounded down, 12 digits,
+/// so that string order is time order), the row key the task's id. The sweep reads the partitions up to now's bucket
+/// and nothing else: what it reads is what is due (plus the rest of the current bucket), never the whole table.
+/// </summary>
+public static class ExpiryKeys
+{
+    /// <summary>The width of a bucket.</summary>
+    public static readonly TimeSpan BucketWidth = TimeSpan.FromSeconds(10);
+
+    /// <summary>The bucket an instant falls in.</summary>
+    public static string Bucket(DateTimeOffset at)
+    {
+        var seconds = Math.Max(0, at.ToUnixTimeSeconds());
+        var width = (long)BucketWidth.TotalSeconds;
+        return (seconds / width * width).ToString("D12", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The row key of a task's expiry row.</summary>
+    public static string RowKey(Guid id) => id.ToString("N");
+}

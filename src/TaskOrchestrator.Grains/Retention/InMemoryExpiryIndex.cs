@@ -1,0 +1,61 @@
+namespace TaskOrchestrator.Retention;
+
+/// <summary>The expiry rows in this process's memory, with the contract of <see cref="AzureExpiryIndex"/>: tests and the in-memory mode.</summary>
+public sealed class InMemoryExpiryIndex : IExpiryIndex
+{
+    private readonly SortedDictionary<(string Bucket, Guid Id), DateTimeOffset> _rows = [];
+    private readonly Lock _lock = new();
+
+    /// <summary>How many rows are stored.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _rows.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            _rows[(ExpiryKeys.Bucket(expiresAt), id)] = expiresAt;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ExpiryEntry>> DueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken = default)
+    {
+        var last = ExpiryKeys.Bucket(now);
+        lock (_lock)
+        {
+            IReadOnlyList<ExpiryEntry> due = [.. _rows
+                .TakeWhile(r => string.CompareOrdinal(r.Key.Bucket, last) <= 0)
+                .Where(r => r.Value <= now)
+                .Take(limit)
+                .Select(r => new ExpiryEntry(r.Key.Bucket, r.Key.Id, r.Value))];
+            return Task.FromResult(due);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task RemoveAsync(IReadOnlyCollection<ExpiryEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        lock (_lock)
+        {
+            foreach (var entry in entries)
+            {
+                _rows.Remove((entry.Bucket, entry.Id));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+}
