@@ -340,8 +340,9 @@ public sealed partial class TaskGrain(
     // A finished task whose listing rows are behind keeps its reminder: the next tick writes them again.
     private Task RemoveReminderAsync() => _writes.ListingBehind ? Task.CompletedTask : _reminder.RemoveAsync();
 
+    // An expired task is gone for its owner as for GET, even before the sweep removes its rows.
     private TaskCommandResult? NotFoundFor(string? owner) =>
-        !_task.IsStored || (owner is not null && State.Definition!.Owner != owner) ? TaskCommandResult.NotFound() : null;
+        !_task.IsStored || _task.IsExpired || (owner is not null && State.Definition!.Owner != owner) ? TaskCommandResult.NotFound() : null;
 
     private TaskCommandResult Refusal(TaskDecision.Refused refused) => refused.Outcome == TaskCommandOutcome.NotFound
         ? TaskCommandResult.NotFound()

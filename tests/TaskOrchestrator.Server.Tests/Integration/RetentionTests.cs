@@ -49,6 +49,15 @@ public sealed class RetentionTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.True(DateTimeOffset.UtcNow >= expiresAt, "The task was gone before its expiresAt.");
         Assert.DoesNotContain(id, await ListAsync("/tasks"));
         Assert.DoesNotContain(id, await ListAsync("/tasks?status=Completed"));
+        using (var cancel = await _client.PutAsync($"/tasks/{id}/cancel", null))
+        {
+            await TaskApi.AssertProblemAsync(cancel, HttpStatusCode.NotFound);
+        }
+
+        using (var rerun = await _client.PostAsync($"/tasks/{id}/rerun", null))
+        {
+            await TaskApi.AssertProblemAsync(rerun, HttpStatusCode.NotFound);
+        }
 
         var rows = await Poll.UntilAsync(() => RowsOfAsync(Guid.Parse(id)), r => r is { State: false, Listing: 0, Expiry: false }, Deadline, "the sweep to delete every row of the task");
         Assert.Equal((false, 0, false), rows);
