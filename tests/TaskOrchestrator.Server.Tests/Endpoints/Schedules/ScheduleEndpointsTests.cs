@@ -93,16 +93,14 @@ public sealed partial class ScheduleEndpointsTests(MemoryServerFixture fixture)
         using var gone = await Client.GetAsync($"/schedules/{id}");
         await TaskApi.AssertProblemAsync(gone, HttpStatusCode.NotFound);
 
-        // Nothing more is created once deleted (a run created ahead of its instant is cancelled): the runs listed stay
-        // as they are through three more would-be occurrences.
+        // Nothing more is created once deleted (a run created ahead of its instant is cancelled): by the time a sentinel
+        // task due after three more would-be occurrences has been called, the runs listed are as they were.
         var after = (await Client.GetFromJsonAsync<JsonArray>($"/tasks?scheduleId={id}"))!;
-        var due = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(3.5);
-        while (DateTimeOffset.UtcNow < due)
-        {
-            await Task.Delay(250);
-            var now = (await Client.GetFromJsonAsync<JsonArray>($"/tasks?scheduleId={id}"))!;
-            Assert.Equal(after.Count, now.Count);
-        }
+        var sentinel = fixture.Target.UrlFor();
+        await TaskApi.CreateAsync(Client, new { taskURL = sentinel, delayInMS = 3500 });
+        await fixture.Target.WaitForCallsAsync(sentinel, 1, Deadline);
+        var now = (await Client.GetFromJsonAsync<JsonArray>($"/tasks?scheduleId={id}"))!;
+        Assert.Equal(after.Count, now.Count);
 
         foreach (var task in after)
         {
