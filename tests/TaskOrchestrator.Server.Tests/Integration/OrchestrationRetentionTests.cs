@@ -47,7 +47,7 @@ public sealed class OrchestrationRetentionTests(AzuriteFixture fixture) : IAsync
         var created = await OrchestrationApi.CreateAsync(_client, new
         {
             initialDelayInMS = 0,
-            retentionInMS = 3000,
+            retentionInMS = 8000,
             labels = new Dictionary<string, string> { ["suite"] = "retention" },
             tasks = new object[]
             {
@@ -60,11 +60,14 @@ public sealed class OrchestrationRetentionTests(AzuriteFixture fixture) : IAsync
 
         var done = await OrchestrationApi.WaitForStatusAsync(_client, id, "Completed", Deadline);
         var expiresAt = TaskApi.Instant(done["expiresAt"]);
-        Assert.Equal(TaskApi.Instant(done["finishedAt"]).AddMilliseconds(3000), expiresAt);
+        Assert.Equal(TaskApi.Instant(done["finishedAt"]).AddMilliseconds(8000), expiresAt);
         var children = ChildTaskIds(done);
         Assert.Equal(4, children.Count); // two steps and two check attempts
-        Assert.Contains(id, await ListAsync("/orchestrations?status=Completed"));
-        Assert.True(await OrchestrationRowsAsync(Guid.Parse(id)) is { State: true, Listing: true, Expiry: true }, "The finished orchestration's rows are not all in place.");
+
+        // The listing and expiry rows are written after the state GET answers from: wait for them.
+        await Poll.UntilAsync(async () => (await ListAsync("/orchestrations?status=Completed")).Contains(id), Deadline, "the listing to show it Completed");
+        await Poll.UntilAsync(
+            async () => await OrchestrationRowsAsync(Guid.Parse(id)) is { State: true, Listing: true, Expiry: true }, Deadline, "the finished orchestration's rows to be in place");
         foreach (var child in children)
         {
             Assert.Null((await TaskApi.GetAsync(_client, child))["expiresAt"]);
