@@ -13,6 +13,25 @@ public sealed class TaskOrchestratorClientOrchestrationTests(ClientServerFixture
     private readonly ITaskOrchestratorClient _client = fixture.CreateClient();
 
     [Fact]
+    public async Task ScheduleOrchestrationAsync_Retention_ReportsWhenItExpiresOnceFinished()
+    {
+        var created = await _client.ScheduleOrchestrationAsync(new OrchestrationDefinition
+        {
+            Tasks = [new() { Url = new Uri(fixture.Target.UrlFor()) }],
+            Retention = TimeSpan.FromMinutes(10),
+        });
+        Assert.Null(created.ExpiresAt);
+
+        await Poll.UntilAsync(
+            async () => (await _client.GetOrchestrationStatusAsync(created.Id)).Status == OrchestrationStatus.Completed, Timeout, "the orchestration to complete");
+        var done = await _client.GetOrchestrationAsync(created.Id);
+
+        Assert.Equal(done.FinishedAt + TimeSpan.FromMinutes(10), done.ExpiresAt);
+        var listed = await _client.ListOrchestrationsAsync(OrchestrationStatus.Completed).FirstAsync(o => o.Id == created.Id);
+        Assert.Equal(done.ExpiresAt, listed.ExpiresAt);
+    }
+
+    [Fact]
     public async Task ScheduleOrchestrationAsync_TwoStepsWithCheck_RunsBothAndCompletes()
     {
         var step1 = new Uri(fixture.Target.UrlFor());

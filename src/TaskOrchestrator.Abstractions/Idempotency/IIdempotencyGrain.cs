@@ -13,4 +13,10 @@ public interface IIdempotencyGrain : IGrainWithStringKey
     /// resource gets created.
     /// </summary>
     Task<IdempotencyClaim> ClaimAsync(string fingerprint, Guid proposedId);
+
+    /// <summary>
+    /// Frees the key when it still names <paramref name="resourceId"/>: retention removed that resource, and a repeat of
+    /// its request creates a new one instead of finding the removed id. Idempotent; a key claimed since for another id stays.
+    /// </summary>
+    Task ReleaseAsync(Guid resourceId);
 }

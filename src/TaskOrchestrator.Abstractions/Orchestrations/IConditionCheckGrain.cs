@@ -19,6 +19,12 @@ public interface IConditionCheckGrain : IGrainWithGuidKey, ITaskObserver
     /// <summary>Stops the check: a pending attempt is cancelled, one in flight finishes but counts for nothing.</summary>
     Task<ConditionCheckSnapshot?> CancelAsync();
 
+    /// <summary>
+    /// Removes the check with its orchestration: its attempt tasks, then its state. Kept while an attempt runs; Gone when
+    /// nothing is stored. Idempotent.
+    /// </summary>
+    Task<TaskOrchestrator.Retention.ExpiryOutcome> RemoveAsync();
+
     /// <summary>The check as it stands, or null when it never started.</summary>
     [AlwaysInterleave]
     Task<ConditionCheckSnapshot?> GetAsync();

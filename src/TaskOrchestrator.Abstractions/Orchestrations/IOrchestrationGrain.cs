@@ -36,6 +36,14 @@ public interface IOrchestrationGrain : IGrainWithGuidKey, ITaskObserver
     [AlwaysInterleave]
     Task<OrchestrationSnapshot?> GetAsync();
 
+    /// <summary>
+    /// Removes the orchestration once it is finished and past its retention: its step, check and fallback tasks, its
+    /// condition checks, its <c>Idempotency-Key</c> claim, its listing rows, then its state. The retention sweep calls this
+    /// for each orchestration expiry row that is due. Stale when it is not finished (retried) or expires later; Kept while
+    /// a step call is still in flight; Gone when nothing is stored. Idempotent.
+    /// </summary>
+    Task<TaskOrchestrator.Retention.ExpiryOutcome> ExpireAsync();
+
     /// <summary>A step's condition check passed or ran out of attempts. One-way, for the same reason as task notifications.</summary>
     [OneWay]
     Task OnConditionCheckFinishedAsync(ConditionCheckSnapshot check);

@@ -11,6 +11,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it; null otherwise.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
 /// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
+/// <param name="Retention">How long the finished orchestration is kept before it is removed (with its step tasks); null for the configured default.</param>
+/// <param name="IdempotencyKey">The key of the <c>Idempotency-Key</c> claim it was created under, released when retention removes it; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
 public sealed record OrchestrationDefinition(
     [property: Id(0)] string Owner,
@@ -22,7 +24,9 @@ public sealed record OrchestrationDefinition(
     [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
     [property: Id(7)] Guid? ScheduleId = null,
     [property: Id(8)] DateTimeOffset? ScheduledFor = null,
-    [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null)
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(40)] TimeSpan? Retention = null,
+    [property: Id(41)] string? IdempotencyKey = null)
 {
     /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
     public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;

@@ -14,6 +14,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 /// <param name="Labels">Its labels; null for none.</param>
 /// <param name="PreviousRuns">The failed runs a retry resumed from, oldest first (the latest 20); null for none.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed with its step tasks (its finish plus its retention); null while not finished.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
 public sealed record OrchestrationSnapshot(
     [property: Id(0)] Guid Id,
@@ -28,9 +29,10 @@ public sealed record OrchestrationSnapshot(
     [property: Id(9)] Guid? ScheduleId = null,
     [property: Id(10)] DateTimeOffset? ScheduledFor = null,
     [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null,
-    [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null)
+    [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null,
+    [property: Id(40)] DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>The listing row of this orchestration.</summary>
     public OrchestrationSummary ToSummary() =>
-        new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt, ScheduleId, ScheduledFor, Labels);
+        new(Id, Owner, CreatedAt, StartAt, Status, FailureReason, Steps.Count, FinishedAt, ScheduleId, ScheduledFor, Labels, ExpiresAt);
 }

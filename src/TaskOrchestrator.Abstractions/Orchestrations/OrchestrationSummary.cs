@@ -12,6 +12,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ScheduleId">The recurring schedule that created it, or null.</param>
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 /// <param name="Labels">Its labels; null for none.</param>
+/// <param name="ExpiresAt">Once finished: when it is removed (listings hide it from then on).</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSummary")]
 public sealed record OrchestrationSummary(
     [property: Id(0)] Guid Id,
@@ -24,4 +25,5 @@ public sealed record OrchestrationSummary(
     [property: Id(7)] DateTimeOffset? FinishedAt,
     [property: Id(8)] Guid? ScheduleId = null,
     [property: Id(9)] DateTimeOffset? ScheduledFor = null,
-    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null);
+    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(40)] DateTimeOffset? ExpiresAt = null);

@@ -51,7 +51,15 @@ public interface ITaskGrain : IGrainWithGuidKey
 
     /// <summary>
     /// Removes the task (its state and listing rows) when it is finished, past its retention and owes no callback;
-    /// the retention sweep calls this for each expiry row that is due. A pending task is never removed.
+    /// the retention sweep calls this for each expiry row that is due. A pending task is never removed; a task of an
+    /// orchestration answers Stale (it goes with its orchestration, <see cref="RemoveWithOrchestrationAsync"/>). Its
+    /// <c>Idempotency-Key</c> claim is released first.
     /// </summary>
     Task<TaskOrchestrator.Retention.ExpiryOutcome> ExpireAsync();
+
+    /// <summary>
+    /// Removes this step, check or fallback task of orchestration <paramref name="orchestrationId"/> once it is finished
+    /// (Kept while it runs; Gone when nothing is stored): the orchestration's own removal calls this for each of its tasks.
+    /// </summary>
+    Task<TaskOrchestrator.Retention.ExpiryOutcome> RemoveWithOrchestrationAsync(Guid orchestrationId);
 }

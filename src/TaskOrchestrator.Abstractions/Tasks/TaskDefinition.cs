@@ -18,7 +18,8 @@ namespace TaskOrchestrator.Tasks;
 /// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
 /// <param name="RerunOf">The finished task this one is a rerun of (a copy of its call); null otherwise.</param>
 /// <param name="Callback">Where to report the task's ending, and which endings; null for none.</param>
-/// <param name="Retention">How long the finished task is kept before it is removed; null for the configured default.</param>
+/// <param name="Retention">How long the finished task is kept before it is removed; null for the configured default. A task of an orchestration is never removed on its own: it goes with its orchestration.</param>
+/// <param name="IdempotencyKey">The key of the <c>Idempotency-Key</c> claim (an <c>IIdempotencyGrain</c>) the task was created under, released when retention removes the task; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.TaskDefinition")]
 public sealed record TaskDefinition(
     [property: Id(0)] string Owner,
@@ -36,4 +37,5 @@ public sealed record TaskDefinition(
     [property: Id(12)] IReadOnlyDictionary<string, string>? Labels = null,
     [property: Id(13)] Guid? RerunOf = null,
     [property: Id(20)] CompletionCallback? Callback = null,
-    [property: Id(21)] TimeSpan? Retention = null);
+    [property: Id(21)] TimeSpan? Retention = null,
+    [property: Id(40)] string? IdempotencyKey = null);

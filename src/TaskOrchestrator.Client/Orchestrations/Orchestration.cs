@@ -39,4 +39,7 @@ public sealed record Orchestration
 
     /// <summary>The failed runs retries resumed from (<see cref="ITaskOrchestratorClient.RetryOrchestrationAsync"/>), oldest first.</summary>
     public IReadOnlyList<OrchestrationPreviousRun> PreviousRuns { get; init; } = [];
+
+    /// <summary>Once finished: when it is removed with its step tasks (then the service answers 404 for it).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }

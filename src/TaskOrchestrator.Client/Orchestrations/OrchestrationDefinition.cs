@@ -28,4 +28,11 @@ public sealed record OrchestrationDefinition
     /// digit; value at most 256 characters, no control characters).
     /// </summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>
+    /// How long the finished orchestration is kept, with its step tasks, before it is removed (1 s to 366 days); null for the
+    /// service's default (7 days). Only when it is created: a change that gives it is refused.
+    /// </summary>
+    [JsonPropertyName("retentionInMS"), JsonConverter(typeof(MillisecondsConverter))]
+    public TimeSpan? Retention { get; init; }
 }

@@ -11,4 +11,8 @@ namespace TaskOrchestrator.Client.Orchestrations;
 /// <param name="Labels">Its labels.</param>
 public sealed record OrchestrationSummary(
     Guid Id, DateTimeOffset CreatedAt, DateTimeOffset StartAt, OrchestrationStatus Status, OrchestrationFailureReason? FailureReason, int TaskCount, DateTimeOffset? FinishedAt,
-    IReadOnlyDictionary<string, string>? Labels = null);
+    IReadOnlyDictionary<string, string>? Labels = null)
+{
+    /// <summary>Once finished: when it is removed with its step tasks (then the service answers 404 for it).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}

@@ -97,9 +97,15 @@ public static class TaskOrchestratorSiloExtensions
         {
             options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage);
             options.TableName = OrchestrationStateTable;
+
+            // Retention removes orchestrations and checks: their rows go, not left behind emptied.
+            options.DeleteStateOnClear = true;
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
-        silo.Services.AddSingleton(_ => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage)));
+        silo.Services.AddSingleton(sp => new AzureOrchestrationIndex(StorageClients.CreateTableServiceClient(connectionString, storage))
+        {
+            Time = sp.GetRequiredService<TimeProvider>(),
+        });
         silo.Services.AddSingleton<IOrchestrationIndex>(sp => sp.GetRequiredService<AzureOrchestrationIndex>());
 
         // Tasks and orchestrations stored before listing rows existed get theirs, in the background, once.
@@ -121,6 +127,9 @@ public static class TaskOrchestratorSiloExtensions
         {
             options.TableServiceClient = StorageClients.CreateTableServiceClient(connectionString, storage);
             options.TableName = IdempotencyTable;
+
+            // A claim cleared (its window over, or its resource removed by retention) leaves no row behind.
+            options.DeleteStateOnClear = true;
             options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         return silo;
@@ -131,7 +140,7 @@ public static class TaskOrchestratorSiloExtensions
     {
         silo.AddMemoryGrainStorage(StorageNames.Orchestrations, o => o.Configure<Serializer>(
             (options, serializer) => options.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
-        silo.Services.AddSingleton<IOrchestrationIndex, InMemoryOrchestrationIndex>();
+        silo.Services.AddSingleton<IOrchestrationIndex>(sp => new InMemoryOrchestrationIndex { Time = sp.GetRequiredService<TimeProvider>() });
         return silo;
     }
 

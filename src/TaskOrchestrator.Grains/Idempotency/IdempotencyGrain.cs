@@ -47,6 +47,18 @@ public sealed class IdempotencyGrain(
     }
 
     /// <inheritdoc />
+    public async Task ReleaseAsync(Guid resourceId)
+    {
+        // The reminder stays: at its tick it finds no claim and removes itself (one storage call fewer per removal).
+        if (state.RecordExists && state.State.ResourceId == resourceId)
+        {
+            await state.ClearStateAsync();
+        }
+
+        DeactivateOnIdle();
+    }
+
+    /// <inheritdoc />
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (state.RecordExists && state.State.Fingerprint is not null && !IdempotencyWindow.IsExpired(state.State, time.GetUtcNow()))

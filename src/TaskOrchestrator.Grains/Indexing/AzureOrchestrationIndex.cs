@@ -26,6 +26,9 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
     public AzureOrchestrationIndex(TableServiceClient tables, string tableName = DefaultTableName) =>
         _index = new TableItemIndex<OrchestrationSummary, OrchestrationStatus>(tables, tableName, Json, s => (s.Id, s.Owner, s.Status), s => s.Labels);
 
+    /// <summary>The clock listings hide expired orchestrations by (the sweep removes their rows soon after).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <inheritdoc />
     public string Kind => "orchestrations";
 
@@ -48,7 +51,11 @@ public sealed class AzureOrchestrationIndex : IOrchestrationIndex, IListingMigra
     public async Task<ListingPage<OrchestrationSummary>> ListAsync(ListingQuery<OrchestrationStatus> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return await _index.ListAsync(query, cancellationToken);
+        var page = await _index.ListAsync(query, cancellationToken);
+
+        // An orchestration past its retention is gone for the API, whether or not the sweep has removed its rows yet.
+        var now = Time.GetUtcNow();
+        return page.Items.Any(o => o.ExpiresAt <= now) ? page with { Items = [.. page.Items.Where(o => !(o.ExpiresAt <= now))] } : page;
     }
 
     /// <inheritdoc />

@@ -9,6 +9,9 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
     private readonly InMemoryItemIndex<OrchestrationSummary, OrchestrationStatus> _index = new(
         s => (s.Id, s.Owner, s.Status), s => s.Labels, s => s.ScheduleId is { } schedule ? ListingKeys.ScheduleGroup(schedule) : null);
 
+    /// <summary>The clock listings hide expired orchestrations by.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <inheritdoc />
     public Task UpsertAsync(OrchestrationSummary summary, StatusSet stale, IEnumerable<string>? staleLabels = null, CancellationToken cancellationToken = default)
     {
@@ -29,7 +32,9 @@ public sealed class InMemoryOrchestrationIndex : IOrchestrationIndex
     public Task<ListingPage<OrchestrationSummary>> ListAsync(ListingQuery<OrchestrationStatus> query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return Task.FromResult(_index.List(query));
+        var page = _index.List(query);
+        var now = Time.GetUtcNow();
+        return Task.FromResult(page.Items.Any(o => o.ExpiresAt <= now) ? page with { Items = [.. page.Items.Where(o => !(o.ExpiresAt <= now))] } : page);
     }
 
     /// <inheritdoc />

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Orchestrations.Lifecycle;
 using TaskOrchestrator.Persistence;
+using TaskOrchestrator.Retention;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -73,6 +74,35 @@ public sealed partial class ConditionCheckGrain(
         }
 
         return Snapshot();
+    }
+
+    /// <inheritdoc />
+    public async Task<ExpiryOutcome> RemoveAsync()
+    {
+        if (!state.RecordExists)
+        {
+            DeactivateOnIdle();
+            return ExpiryOutcome.Gone;
+        }
+
+        if (_check.Checking || _writes.Busy || _writes.Distrusted)
+        {
+            return ExpiryOutcome.Kept;
+        }
+
+        // Its attempt tasks first, its state last: a removal that stops midway is finished by the next one.
+        var orchestrationId = _check.State.Request!.OrchestrationId;
+        var attempts = _check.State.Attempts.Select(a => a.TaskId).Concat(_check.State.AttemptTaskId is { } current ? [current] : []).Distinct();
+        var outcomes = await Task.WhenAll(attempts.Select(t => GrainFactory.GetGrain<ITaskGrain>(t).RemoveWithOrchestrationAsync(orchestrationId)));
+        if (outcomes.Contains(ExpiryOutcome.Kept))
+        {
+            return ExpiryOutcome.Kept;
+        }
+
+        await state.ClearStateAsync();
+        _check.Load(state.State);
+        DeactivateOnIdle();
+        return ExpiryOutcome.Removed;
     }
 
     /// <inheritdoc />

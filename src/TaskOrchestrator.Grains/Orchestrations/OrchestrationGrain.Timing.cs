@@ -70,7 +70,7 @@ public sealed partial class OrchestrationGrain
     /// </summary>
     private async Task CleanUpAsync()
     {
-        if (_listingBehind)
+        if (_listingBehind || _expiryBehind)
         {
             return;
         }

@@ -69,6 +69,12 @@ public sealed partial class OrchestrationGrain(
     /// <inheritdoc />
     public async Task<OrchestrationCommandResult> CreateAsync(OrchestrationDefinition definition)
     {
+        if (IsExpired)
+        {
+            // A repeat of the request that created it, after its retention: it is gone, not created again.
+            return OrchestrationCommandResult.NotFound();
+        }
+
         if (state.RecordExists || !_cursor.Create(definition, NewId()))
         {
             return OrchestrationCommandResult.Conflict(Snapshot(), "An orchestration with this id already exists.");
@@ -188,11 +194,14 @@ public sealed partial class OrchestrationGrain(
             return notFound;
         }
 
+        var failedCheck = State.Current.CheckId;
         var (retry, refusal) = _cursor.Retry(Snapshot().Steps[State.CurrentIndex], NewId);
         if (retry is not { } decision)
         {
             return OrchestrationCommandResult.Conflict(Snapshot(), refusal!);
         }
+
+        RetireCheck(failedCheck);
 
         // The reminder first (it was removed when the orchestration failed): a retry stored without one would never recover.
         await RegisterReminderAsync();
@@ -213,6 +222,11 @@ public sealed partial class OrchestrationGrain(
                 DeactivateOnIdle();
             }
 
+            return null;
+        }
+
+        if (IsExpired)
+        {
             return null;
         }
 
@@ -269,6 +283,7 @@ public sealed partial class OrchestrationGrain(
             if (state.RecordExists)
             {
                 await WriteListingAsync();
+                await FileExpiryAsync(again: true);
             }
 
             await CleanUpAsync();
@@ -293,12 +308,12 @@ public sealed partial class OrchestrationGrain(
     }
 
     private OrchestrationCommandResult? NotFoundFor(string? owner) =>
-        !state.RecordExists || (owner is not null && Definition.Owner != owner) ? OrchestrationCommandResult.NotFound() : null;
+        !state.RecordExists || IsExpired || (owner is not null && Definition.Owner != owner) ? OrchestrationCommandResult.NotFound() : null;
 
     private Guid NewId() => ids.Mint(Now);
 
     private OrchestrationSnapshot Snapshot(IReadOnlyList<ConditionCheckAttempt>? liveAttempts = null) =>
-        _cursor.Snapshot(this.GetPrimaryKey(), id => id is { } taskId && _lastSeenTaskStatus.TryGetValue(taskId, out var status) ? status : null, liveAttempts);
+        _cursor.Snapshot(this.GetPrimaryKey(), id => id is { } taskId && _lastSeenTaskStatus.TryGetValue(taskId, out var status) ? status : null, liveAttempts) with { ExpiresAt = State.ExpiresAt };
 
     /// <summary>
     /// Writes the state, then (on a status change, or to repair an earlier failure) the listing rows. The state records
@@ -317,6 +332,7 @@ public sealed partial class OrchestrationGrain(
             State.ListingLabels = labels.Current.Count + labels.Stale.Count == 0 ? null : [.. labels.All];
         }
 
+        StampExpiry();
         await _writes.WriteOrDistrustAsync();
         if (listing)
         {
@@ -329,6 +345,8 @@ public sealed partial class OrchestrationGrain(
                 LogListingDeferred(e);
             }
         }
+
+        await FileExpiryAsync();
     }
 
     /// <summary>Writes the listing rows of the orchestration as it stands; until that succeeds the listing counts as behind.</summary>

@@ -33,6 +33,12 @@ public sealed class OrchestrationGrainState
     /// <summary>The failed runs retries resumed from, oldest first (the latest <see cref="MaxPreviousRuns"/>); null for none.</summary>
     [Id(12)] public List<OrchestrationPreviousRun>? PreviousRuns { get; set; }
 
+    /// <summary>Once finished: when it is removed (see OrchestrationGrain.Retention.cs); null while not finished.</summary>
+    [Id(40)] public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>The condition checks of failed runs a retry left behind, removed with the orchestration; null for none.</summary>
+    [Id(41)] public List<Guid>? RetiredCheckIds { get; set; }
+
     /// <summary>How many failed runs <see cref="PreviousRuns"/> keeps.</summary>
     public const int MaxPreviousRuns = 20;
 

@@ -5,7 +5,7 @@ using TaskOrchestrator.Storage;
 namespace TaskOrchestrator.Retention;
 
 /// <summary>
-/// The expiry rows in an Azure Storage table (<c>{task table}Expiry</c>), partitioned by 10-second bucket of the expiry
+/// The expiry rows (tasks and orchestrations, told apart by row key) in an Azure Storage table (<c>{task table}Expiry</c>), partitioned by 10-second bucket of the expiry
 /// instant (see <see cref="ExpiryKeys"/>). Azure Tables has no TTL: the sweep reads the partitions up to now (a range
 /// of partition keys, so it reads what is due and not the table) and deletes rows in batches of up to 100 per bucket.
 /// </summary>
@@ -28,10 +28,10 @@ public sealed class AzureExpiryIndex : IExpiryIndex
     public static string TableNameFor(string taskTable) => taskTable + "Expiry";
 
     /// <inheritdoc />
-    public async Task AddAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public async Task AddAsync(ExpiryKind kind, Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         await _created.EnsureAsync();
-        var entity = new TableEntity(ExpiryKeys.Bucket(expiresAt), ExpiryKeys.RowKey(id)) { [ExpiresAtProperty] = expiresAt };
+        var entity = new TableEntity(ExpiryKeys.Bucket(expiresAt), ExpiryKeys.RowKey(kind, id)) { [ExpiresAtProperty] = expiresAt };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
     }
 
@@ -44,13 +44,13 @@ public sealed class AzureExpiryIndex : IExpiryIndex
         await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(limit, 1000), select: ["PartitionKey", "RowKey", ExpiresAtProperty], cancellationToken: cancellationToken))
         {
             var expiresAt = row.GetDateTimeOffset(ExpiresAtProperty) ?? DateTimeOffset.MinValue;
-            if (expiresAt > now || !Guid.TryParseExact(row.RowKey, "N", out var id))
+            if (expiresAt > now || !ExpiryKeys.TryParse(row.RowKey, out var kind, out var id))
             {
-                // The rest of the current bucket is not due yet; a row that names no task is not ours to touch.
+                // The rest of the current bucket is not due yet; a row that names no resource is not ours to touch.
                 continue;
             }
 
-            due.Add(new ExpiryEntry(row.PartitionKey, id, expiresAt));
+            due.Add(new ExpiryEntry(row.PartitionKey, id, expiresAt, kind));
             if (due.Count == limit)
             {
                 break;
@@ -69,7 +69,7 @@ public sealed class AzureExpiryIndex : IExpiryIndex
             foreach (var chunk in bucket.Chunk(MaxBatch))
             {
                 var actions = chunk.Select(e => new TableTransactionAction(
-                    TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Id)), ETag.All));
+                    TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Kind, e.Id)), ETag.All));
                 try
                 {
                     await _table.SubmitTransactionAsync(actions, cancellationToken);
@@ -79,7 +79,7 @@ public sealed class AzureExpiryIndex : IExpiryIndex
                     // A row of the batch was deleted already (a sweep that stopped midway): one by one, a missing one is fine.
                     foreach (var entry in chunk)
                     {
-                        await _table.DeleteEntityAsync(entry.Bucket, ExpiryKeys.RowKey(entry.Id), ETag.All, cancellationToken);
+                        await _table.DeleteEntityAsync(entry.Bucket, ExpiryKeys.RowKey(entry.Kind, entry.Id), ETag.All, cancellationToken);
                     }
                 }
             }

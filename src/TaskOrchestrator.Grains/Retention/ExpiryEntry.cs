@@ -1,7 +1,8 @@
 namespace TaskOrchestrator.Retention;
 
-/// <summary>One expiry row: the task <paramref name="Id"/> may be removed from <paramref name="ExpiresAt"/>, filed under <paramref name="Bucket"/>.</summary>
+/// <summary>One expiry row: the resource <paramref name="Id"/> of <paramref name="Kind"/> may be removed from <paramref name="ExpiresAt"/>, filed under <paramref name="Bucket"/>.</summary>
 /// <param name="Bucket">The time bucket (the partition) the row is filed under (see <see cref="ExpiryKeys"/>).</param>
-/// <param name="Id">The task's id.</param>
+/// <param name="Id">The resource's id.</param>
 /// <param name="ExpiresAt">When it expires.</param>
-public sealed record ExpiryEntry(string Bucket, Guid Id, DateTimeOffset ExpiresAt);
+/// <param name="Kind">A task or an orchestration.</param>
+public sealed record ExpiryEntry(string Bucket, Guid Id, DateTimeOffset ExpiresAt, ExpiryKind Kind = ExpiryKind.Task);

@@ -3,7 +3,7 @@ namespace TaskOrchestrator.Retention;
 /// <summary>The expiry rows in this process's memory, with the contract of <see cref="AzureExpiryIndex"/>: tests and the in-memory mode.</summary>
 public sealed class InMemoryExpiryIndex : IExpiryIndex
 {
-    private readonly SortedDictionary<(string Bucket, Guid Id), DateTimeOffset> _rows = [];
+    private readonly SortedDictionary<(string Bucket, string RowKey), (ExpiryKind Kind, Guid Id, DateTimeOffset ExpiresAt)> _rows = [];
     private readonly Lock _lock = new();
 
     /// <summary>How many rows are stored.</summary>
@@ -19,11 +19,11 @@ public sealed class InMemoryExpiryIndex : IExpiryIndex
     }
 
     /// <inheritdoc />
-    public Task AddAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public Task AddAsync(ExpiryKind kind, Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            _rows[(ExpiryKeys.Bucket(expiresAt), id)] = expiresAt;
+            _rows[(ExpiryKeys.Bucket(expiresAt), ExpiryKeys.RowKey(kind, id))] = (kind, id, expiresAt);
         }
 
         return Task.CompletedTask;
@@ -37,9 +37,9 @@ public sealed class InMemoryExpiryIndex : IExpiryIndex
         {
             IReadOnlyList<ExpiryEntry> due = [.. _rows
                 .TakeWhile(r => string.CompareOrdinal(r.Key.Bucket, last) <= 0)
-                .Where(r => r.Value <= now)
+                .Where(r => r.Value.ExpiresAt <= now)
                 .Take(limit)
-                .Select(r => new ExpiryEntry(r.Key.Bucket, r.Key.Id, r.Value))];
+                .Select(r => new ExpiryEntry(r.Key.Bucket, r.Value.Id, r.Value.ExpiresAt, r.Value.Kind))];
             return Task.FromResult(due);
         }
     }
@@ -52,7 +52,7 @@ public sealed class InMemoryExpiryIndex : IExpiryIndex
         {
             foreach (var entry in entries)
             {
-                _rows.Remove((entry.Bucket, entry.Id));
+                _rows.Remove((entry.Bucket, ExpiryKeys.RowKey(entry.Kind, entry.Id)));
             }
         }
 

@@ -2,16 +2,17 @@ namespace TaskOrchestrator.Retention;
 
 /// <summary>
 /// One pass of the retention sweep, without Orleans: reads the expiry rows due now (at most
-/// <see cref="RetentionOptions.SweepBatch"/>), asks each task to expire (<paramref name="expire"/>, a few at a time),
-/// and deletes the rows of the tasks that are gone. A task that stays (a callback owed; never a pending task, which has
-/// no row) keeps its row for a later pass.
+/// <see cref="RetentionOptions.SweepBatch"/>), asks each resource (task or orchestration, by the row's kind) to expire
+/// (<paramref name="expire"/>, a few at a time), and deletes the rows of those that are gone or whose row is stale. A
+/// resource that stays (a callback owed, a step call in flight) keeps its row for a later pass; a pending task has no
+/// row, and an orchestration that is not finished (retried) answers Stale and stays.
 /// </summary>
 /// <remarks>
 /// Every step is idempotent, so a pass that stops anywhere (a crash, a timeout) is finished by the next one: a task
 /// removed whose row was not deleted answers <see cref="ExpiryOutcome.Gone"/> and its row goes then. The cost is that
 /// of the expired rows: one range read per pass, the task's own deletes, and one batch delete per bucket.
 /// </remarks>
-public sealed class RetentionSweep(IExpiryIndex index, Func<Guid, Task<ExpiryOutcome>> expire, TimeProvider time, RetentionOptions options)
+public sealed class RetentionSweep(IExpiryIndex index, Func<ExpiryEntry, Task<ExpiryOutcome>> expire, TimeProvider time, RetentionOptions options)
 {
     /// <summary>Sweeps once.</summary>
     public async Task<SweepResult> RunAsync(CancellationToken cancellationToken = default)
@@ -24,7 +25,7 @@ public sealed class RetentionSweep(IExpiryIndex index, Func<Guid, Task<ExpiryOut
             await slots.WaitAsync(cancellationToken);
             try
             {
-                outcomes[i] = await expire(entry.Id);
+                outcomes[i] = await expire(entry);
             }
             finally
             {
@@ -36,6 +37,6 @@ public sealed class RetentionSweep(IExpiryIndex index, Func<Guid, Task<ExpiryOut
         await index.RemoveAsync(done, cancellationToken);
         return new SweepResult(
             due.Count, outcomes.Count(o => o == ExpiryOutcome.Removed), outcomes.Count(o => o == ExpiryOutcome.Gone), outcomes.Count(o => o == ExpiryOutcome.Kept),
-            due.Count == options.SweepBatch);
+            due.Count == options.SweepBatch, outcomes.Count(o => o == ExpiryOutcome.Stale));
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 
@@ -70,25 +71,27 @@ public sealed partial class RetentionSweepGrain(
         var result = await _sweep.RunAsync();
         if (result.Due > 0)
         {
-            LogSwept(result.Due, result.Removed, result.AlreadyGone, result.Kept);
+            LogSwept(result.Due, result.Removed, result.AlreadyGone, result.Kept, result.Stale);
         }
 
         return result;
     }
 
-    private async Task<ExpiryOutcome> ExpireAsync(Guid id)
+    private async Task<ExpiryOutcome> ExpireAsync(ExpiryEntry entry)
     {
-        var outcome = await GrainFactory.GetGrain<ITaskGrain>(id).ExpireAsync();
+        var outcome = entry.Kind == ExpiryKind.Orchestration
+            ? await GrainFactory.GetGrain<IOrchestrationGrain>(entry.Id).ExpireAsync()
+            : await GrainFactory.GetGrain<ITaskGrain>(entry.Id).ExpireAsync();
         if (outcome == ExpiryOutcome.Removed)
         {
-            metrics.Expired("task");
+            metrics.Expired(entry.Kind == ExpiryKind.Orchestration ? "orchestration" : "task");
         }
 
         return outcome;
     }
 
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Retention sweep: {Due} due, {Removed} removed, {Gone} already gone, {Kept} kept for later")]
-    private partial void LogSwept(int due, int removed, int gone, int kept);
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Information, Message = "Retention sweep: {Due} due, {Removed} removed, {Gone} already gone, {Kept} kept for later, {Stale} stale rows dropped")]
+    private partial void LogSwept(int due, int removed, int gone, int kept, int stale);
 
     [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Retention sweep stopped; the next one goes on")]
     private partial void LogSweepFailed(Exception exception);

@@ -137,7 +137,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
             await _listing.WriteAsync(row.RowKey, row.Owner, row.Status, stale, row.Listed, Groups(row.Snapshot.ScheduleId), labels);
             if (Expiry is not null && !expiryWritten && row.Status.IsFinal() && row.Snapshot.ExpiresAt is { } expiresAt)
             {
-                await Expiry.AddAsync(row.Id, expiresAt);
+                await Expiry.AddAsync(ExpiryKind.Task, row.Id, expiresAt);
             }
         }
         catch (Exception e) when (e is RequestFailedException or AggregateException or OperationCanceledException or TimeoutException or RowTooLargeException)

@@ -67,7 +67,7 @@ public sealed class InMemoryTaskStorage(Serializer serializer, TaskIdMinter mint
 
         if (Expiry is not null && Tasks.ScheduledTaskStatusExtensions.IsFinal(row.Status) && row.Snapshot.ExpiresAt is { } expiresAt)
         {
-            return Expiry.AddAsync(row.Id, expiresAt);
+            return Expiry.AddAsync(ExpiryKind.Task, row.Id, expiresAt);
         }
 
         return Task.CompletedTask;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using TaskOrchestrator.Callbacks;
+using TaskOrchestrator.Idempotency;
 using TaskOrchestrator.Retention;
 
 namespace TaskOrchestrator.Tasks;
@@ -44,13 +45,52 @@ public sealed partial class TaskGrain
             return ExpiryOutcome.Gone;
         }
 
-        if (!_task.IsExpired || _writes.Busy || _writes.Distrusted || _callbackInFlight)
+        if (State.Definition?.OrchestrationId is not null)
+        {
+            // A row filed before tasks of orchestrations stopped expiring on their own: the task goes with its orchestration.
+            return ExpiryOutcome.Stale;
+        }
+
+        if (!_task.IsExpired)
         {
             return ExpiryOutcome.Kept;
         }
 
-        // Its listing rows, then its state row (see AzureTaskStorage.ClearStateAsync); a reminder left behind finds no
-        // task at its next tick and removes itself.
+        return await RemoveAsync();
+    }
+
+    /// <inheritdoc />
+    public async Task<ExpiryOutcome> RemoveWithOrchestrationAsync(Guid orchestrationId)
+    {
+        if (!_task.IsStored)
+        {
+            DeactivateOnIdle();
+            return ExpiryOutcome.Gone;
+        }
+
+        if (State.Definition?.OrchestrationId != orchestrationId || !State.Status.IsFinal())
+        {
+            return ExpiryOutcome.Kept;
+        }
+
+        return await RemoveAsync();
+    }
+
+    // The Idempotency-Key claim (so that a repeat of the request cannot find the id and create the task again), its
+    // listing rows, then its state row (see AzureTaskStorage.ClearStateAsync); a reminder left behind finds no task at
+    // its next tick and removes itself. Each step is idempotent: a sweep that stops midway is finished by the next.
+    private async Task<ExpiryOutcome> RemoveAsync()
+    {
+        if (_writes.Busy || _writes.Distrusted || _callbackInFlight)
+        {
+            return ExpiryOutcome.Kept;
+        }
+
+        if (State.Definition?.IdempotencyKey is { } key)
+        {
+            await GrainFactory.GetGrain<IIdempotencyGrain>(key).ReleaseAsync(this.GetPrimaryKey());
+        }
+
         DisposeTimer();
         await state.ClearStateAsync();
         _task.Abandon();

@@ -94,6 +94,12 @@ public sealed partial class TaskGrain(
     /// <inheritdoc />
     public async Task<TaskCommandResult> ScheduleAsync(TaskDefinition definition)
     {
+        if (_task.IsExpired)
+        {
+            // A repeat of the request that created it (same Idempotency-Key), after its retention: gone, not created again.
+            return TaskCommandResult.NotFound();
+        }
+
         if (_task.Schedule(definition) != TaskCommandOutcome.Ok)
         {
             return TaskCommandResult.Conflict(Snapshot(), "A task with this id already exists.");

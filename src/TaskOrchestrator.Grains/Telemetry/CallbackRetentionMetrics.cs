@@ -19,7 +19,7 @@ public sealed class CallbackRetentionMetrics
         var meter = meterFactory.Create(TaskOrchestratorMetrics.MeterName);
         _delivered = meter.CreateCounter<long>("taskorchestrator.callbacks.delivered", "{callback}", "Completion callbacks the callback URL answered 2xx to.");
         _failed = meter.CreateCounter<long>("taskorchestrator.callbacks.failed", "{callback}", "Completion callbacks given up on: every attempt allowed failed, or the failure is not retried.");
-        _expired = meter.CreateCounter<long>("taskorchestrator.retention.expired", "{resource}", "Finished tasks removed by the retention sweep (state, listing and expiry rows).");
+        _expired = meter.CreateCounter<long>("taskorchestrator.retention.expired", "{resource}", "Finished tasks and orchestrations removed by the retention sweep (state, listing and expiry rows), labelled kind=task|orchestration.");
     }
 
     /// <summary>A callback was delivered.</summary>

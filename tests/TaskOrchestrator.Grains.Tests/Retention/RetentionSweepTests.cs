@@ -10,7 +10,9 @@ public sealed class RetentionSweepTests
     private readonly FakeTimeProvider _time = new(Start);
     private readonly InMemoryExpiryIndex _index = new();
     private readonly Dictionary<Guid, (DateTimeOffset ExpiresAt, bool CallbackOwed)> _tasks = [];
+    private readonly Dictionary<Guid, DateTimeOffset?> _orchestrations = [];
     private readonly List<Guid> _asked = [];
+    private readonly List<(ExpiryKind Kind, Guid Id)> _askedKinds = [];
     private int _failAfter = int.MaxValue;
 
     [Fact]
@@ -87,11 +89,95 @@ public sealed class RetentionSweepTests
         Assert.Empty(_tasks);
     }
 
+    [Fact]
+    public async Task RunAsync_TasksAndOrchestrationsDue_AsksEachOfItsOwnKindAndRemovesBoth()
+    {
+        var tasks = await AddAsync(3, TimeSpan.FromSeconds(1));
+        var orchestrations = await AddOrchestrationsAsync(2, TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        var result = await Sweep().RunAsync();
+
+        Assert.Equal(new SweepResult(5, 5, 0, 0, More: false), result);
+        Assert.Equal(tasks.Select(id => (ExpiryKind.Task, id)).Concat(orchestrations.Select(id => (ExpiryKind.Orchestration, id))).Order(), _askedKinds.Order());
+        Assert.Empty(_tasks);
+        Assert.Empty(_orchestrations);
+        Assert.Equal(0, _index.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_OrchestrationRetriedSinceItsRowWasFiled_DropsTheStaleRowAndKeepsTheOrchestration()
+    {
+        var retried = (await AddOrchestrationsAsync(1, TimeSpan.FromSeconds(1)))[0];
+        var expired = (await AddOrchestrationsAsync(1, TimeSpan.FromSeconds(1)))[0];
+        _orchestrations[retried] = null;
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        var result = await Sweep().RunAsync();
+
+        Assert.Equal(new SweepResult(2, 1, 0, 0, More: false, Stale: 1), result);
+        Assert.True(_orchestrations.ContainsKey(retried));
+        Assert.False(_orchestrations.ContainsKey(expired));
+        Assert.Equal(0, _index.Count);
+
+        // Finished again: its new row removes it when that one is due.
+        _orchestrations[retried] = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
+        await _index.AddAsync(ExpiryKind.Orchestration, retried, _time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(new SweepResult(1, 1, 0, 0, More: false), await Sweep().RunAsync());
+        Assert.Empty(_orchestrations);
+    }
+
+    [Fact]
+    public async Task RunAsync_TaskAndOrchestrationWithTheSameIdDue_KeepsTheirRowsApart()
+    {
+        var id = Guid.NewGuid();
+        _tasks[id] = (_time.GetUtcNow(), false);
+        _orchestrations[id] = _time.GetUtcNow();
+        await _index.AddAsync(ExpiryKind.Task, id, _time.GetUtcNow());
+        await _index.AddAsync(ExpiryKind.Orchestration, id, _time.GetUtcNow());
+        Assert.Equal(2, _index.Count);
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(new SweepResult(2, 2, 0, 0, More: false), await Sweep().RunAsync());
+        Assert.Equal(0, _index.Count);
+    }
+
     private RetentionSweep Sweep(int batch = 100, int parallelism = 4) =>
         new(_index, ExpireAsync, _time, new RetentionOptions { SweepBatch = batch, SweepParallelism = parallelism });
 
+    private Task<ExpiryOutcome> ExpireAsync(ExpiryEntry entry)
+    {
+        lock (_tasks)
+        {
+            _askedKinds.Add((entry.Kind, entry.Id));
+        }
+
+        return entry.Kind == ExpiryKind.Orchestration ? ExpireOrchestrationAsync(entry.Id) : ExpireTaskAsync(entry.Id);
+    }
+
+    // Stands in for the orchestration grain: Stale when it is not finished (retried) or expires later, else removed.
+    private Task<ExpiryOutcome> ExpireOrchestrationAsync(Guid id)
+    {
+        lock (_tasks)
+        {
+            if (!_orchestrations.TryGetValue(id, out var expiresAt))
+            {
+                return Task.FromResult(ExpiryOutcome.Gone);
+            }
+
+            if (expiresAt is not { } at || at > _time.GetUtcNow())
+            {
+                return Task.FromResult(ExpiryOutcome.Stale);
+            }
+
+            _orchestrations.Remove(id);
+            return Task.FromResult(ExpiryOutcome.Removed);
+        }
+    }
+
     // Stands in for the task grain: removes a task past its time that owes no callback; fails after _failAfter removals.
-    private Task<ExpiryOutcome> ExpireAsync(Guid id)
+    private Task<ExpiryOutcome> ExpireTaskAsync(Guid id)
     {
         lock (_tasks)
         {
@@ -122,7 +208,19 @@ public sealed class RetentionSweepTests
         foreach (var id in ids)
         {
             _tasks[id] = (_time.GetUtcNow() + expiresIn, callbackOwed);
-            await _index.AddAsync(id, _time.GetUtcNow() + expiresIn);
+            await _index.AddAsync(ExpiryKind.Task, id, _time.GetUtcNow() + expiresIn);
+        }
+
+        return ids;
+    }
+
+    private async Task<Guid[]> AddOrchestrationsAsync(int count, TimeSpan expiresIn)
+    {
+        var ids = Enumerable.Range(0, count).Select(_ => Guid.NewGuid()).ToArray();
+        foreach (var id in ids)
+        {
+            _orchestrations[id] = _time.GetUtcNow() + expiresIn;
+            await _index.AddAsync(ExpiryKind.Orchestration, id, _time.GetUtcNow() + expiresIn);
         }
 
         return ids;

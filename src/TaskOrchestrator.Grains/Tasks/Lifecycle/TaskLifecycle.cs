@@ -308,9 +308,9 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
 
     /// <summary>
     /// True when the finished task may be removed at <see cref="Now"/>: it is past its <see cref="TaskGrainState.ExpiresAt"/>
-    /// and owes no callback. A task that is not finished is never removed.
+    /// and owes no callback. A task that is not finished is never removed; a task of an orchestration only with it.
     /// </summary>
-    public bool IsExpired => IsStored && State.Status.IsFinal() && State.ExpiresAt is { } at && at <= Now && !CallbackOwed;
+    public bool IsExpired => IsStored && State.Status.IsFinal() && State.ExpiresAt is { } at && at <= Now && !CallbackOwed && State.Definition?.OrchestrationId is null;
 
     /// <summary>When the reminder first ticks for what this task waits for (see <see cref="TaskSchedulingOptions.FirstReminderTick"/>).</summary>
     public TimeSpan FirstReminderTick() => options.FirstReminderTick(NextCallAt - Now);
@@ -330,7 +330,9 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
     private void Ended()
     {
         var finishedAt = State.FinishedAt ?? Now;
-        State.ExpiresAt = finishedAt + (State.Definition?.Retention ?? DefaultRetention);
+
+        // A step, check or fallback task goes with its orchestration (its history is the orchestration's), never before.
+        State.ExpiresAt = State.Definition?.OrchestrationId is null ? finishedAt + (State.Definition?.Retention ?? DefaultRetention) : null;
         var outcome = OutcomeOf(State.Status);
         if (State.Callback is null && State.Definition?.Callback is { } callback && callback.Reports(outcome))
         {

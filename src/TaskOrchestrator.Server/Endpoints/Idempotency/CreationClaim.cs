@@ -9,6 +9,9 @@ namespace TaskOrchestrator.Server.Endpoints.Idempotency;
 /// <param name="Problem">The answer when the request must be refused (invalid key, key used for another request).</param>
 public readonly record struct CreationClaim(Guid Id, bool Keyed, bool Replay, ProblemHttpResult? Problem)
 {
+    /// <summary>The claim's grain key when the request carried a key: the resource keeps it, and retention releases the claim with it.</summary>
+    public string? ClaimKey { get; init; }
+
     /// <summary>A refused request.</summary>
     public static CreationClaim Refused(ProblemHttpResult problem) => new(Guid.Empty, Keyed: true, Replay: false, problem);
 

@@ -53,11 +53,12 @@ public static class IdempotentCreation
                 detail: $"The {KeyHeader} header must be 1 to {MaxKeyLength} printable ASCII characters."));
         }
 
-        var claim = await grains.GetGrain<IIdempotencyGrain>(GrainKey(kind, subject, key)).ClaimAsync(Fingerprint(request), proposedId);
+        var grainKey = GrainKey(kind, subject, key);
+        var claim = await grains.GetGrain<IIdempotencyGrain>(grainKey).ClaimAsync(Fingerprint(request), proposedId);
         return claim.Outcome switch
         {
-            IdempotencyOutcome.Fresh => new CreationClaim(claim.ResourceId, Keyed: true, Replay: false, Problem: null),
-            IdempotencyOutcome.Replay => new CreationClaim(claim.ResourceId, Keyed: true, Replay: true, Problem: null),
+            IdempotencyOutcome.Fresh => new CreationClaim(claim.ResourceId, Keyed: true, Replay: false, Problem: null) { ClaimKey = grainKey },
+            IdempotencyOutcome.Replay => new CreationClaim(claim.ResourceId, Keyed: true, Replay: true, Problem: null) { ClaimKey = grainKey },
             _ => CreationClaim.Refused(TypedResults.Problem(
                 statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: $"{KeyHeader} reused",
@@ -65,6 +66,15 @@ public static class IdempotentCreation
                         "request, or repeat the original request exactly.")),
         };
     }
+
+    /// <summary>
+    /// 404 to a repeat of a request whose resource is past its retention (before the sweep frees the key; after it, the key
+    /// is free and the repeat creates a new resource).
+    /// </summary>
+    public static ProblemHttpResult Expired(string noun) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: $"The {noun} this {KeyHeader} created has expired",
+        detail: $"The {noun} was removed after its retention. Use a new {KeyHeader} to create another.");
 
     /// <summary>The 200 answer to a repeated request: the resource as it is now.</summary>
     public static IdempotentReplay<TValue> Replayed<TValue>(TValue resource) => new(resource);

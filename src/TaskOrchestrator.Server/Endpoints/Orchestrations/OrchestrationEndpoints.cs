@@ -119,7 +119,7 @@ public static class OrchestrationEndpoints
         OrchestrationCommandResult result;
         try
         {
-            result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition);
+            result = await grains.GetGrain<IOrchestrationGrain>(id).CreateAsync(definition with { IdempotencyKey = claim.ClaimKey });
         }
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
@@ -130,6 +130,11 @@ public static class OrchestrationEndpoints
         if (result.Outcome == TaskCommandOutcome.Ok)
         {
             reservation.Keep();
+        }
+
+        if (result.Outcome == TaskCommandOutcome.NotFound)
+        {
+            return IdempotentCreation.Expired(Resource.Noun);
         }
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))

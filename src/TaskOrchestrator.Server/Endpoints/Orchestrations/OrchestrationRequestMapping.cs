@@ -21,7 +21,8 @@ internal static class OrchestrationRequestMapping
         var delivery = OwnDelivery(request, defaults) ?? defaults;
         return new OrchestrationDefinition(
             owner, createdAt, createdAt.AddMilliseconds(request.InitialDelayInMs ?? 0), Steps(request.Tasks!, delivery), Check(request.ConditionCheck, delivery),
-            request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
+            request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null,
+            Retention: Callbacks.CallbackRequestValidator.ToRetention(request.RetentionInMs));
     }
 
     /// <summary>

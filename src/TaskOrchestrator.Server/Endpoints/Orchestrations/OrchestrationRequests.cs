@@ -55,6 +55,13 @@ public sealed record OrchestrationRequest : IDeliveryFields
 
     /// <summary>Labels to find it by (<c>GET /orchestrations?label=key:value</c>), same rules as a task's; on PATCH they replace all of them.</summary>
     public Dictionary<string, string?>? Labels { get; init; }
+
+    /// <summary>
+    /// Milliseconds the finished orchestration (Completed, Failed or Cancelled) is kept, with its step tasks, before it is
+    /// removed: 1000 to 31622400000 (366 days). Default: the configured retention (7 days). Only on POST.
+    /// </summary>
+    [JsonPropertyName("retentionInMS")]
+    public long? RetentionInMs { get; init; }
 }
 
 /// <summary>One step of an orchestration request.</summary>

@@ -36,6 +36,9 @@ public sealed record OrchestrationResource(
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>Once finished: when it is removed with its step tasks (then every route answers 404 and listings no longer show it); absent while not finished.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>Maps a grain snapshot to the API's shape.</summary>
     public static OrchestrationResource From(OrchestrationSnapshot o) => new(
         o.Id, o.CreatedAt, o.StartAt, (long)(o.StartAt - o.CreatedAt).TotalMilliseconds, o.Status, o.FailureReason, o.CurrentStep, o.FinishedAt,
@@ -43,6 +46,7 @@ public sealed record OrchestrationResource(
         [.. (o.PreviousRuns ?? []).Select(OrchestrationPreviousRunResource.From)])
     {
         Owner = o.Owner,
+        ExpiresAt = o.ExpiresAt,
     };
 }
 
@@ -138,9 +142,16 @@ public sealed record OrchestrationSummaryResource(
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
 
+    /// <summary>Once finished: when it is removed.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
     /// <summary>Maps a listing row to the API's shape.</summary>
     public static OrchestrationSummaryResource From(OrchestrationSummary o) =>
-        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor, o.Labels ?? NoLabels) { Owner = o.Owner };
+        new(o.Id, o.CreatedAt, o.StartAt, o.Status, o.FailureReason, o.StepCount, o.FinishedAt, o.ScheduleId, o.ScheduledFor, o.Labels ?? NoLabels)
+        {
+            Owner = o.Owner,
+            ExpiresAt = o.ExpiresAt,
+        };
 }
 
 /// <summary>The body of <c>GET /orchestrations/{id}/status</c>.</summary>

@@ -102,7 +102,7 @@ public static class TaskEndpoints
         TaskCommandResult result;
         try
         {
-            result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition);
+            result = await grains.GetGrain<ITaskGrain>(id).ScheduleAsync(definition with { IdempotencyKey = claim.ClaimKey });
         }
         catch (Exception e) when (Faults.IsUnavailable(e))
         {
@@ -114,6 +114,11 @@ public static class TaskEndpoints
         if (result.Outcome == TaskCommandOutcome.Ok)
         {
             reservation.Keep();
+        }
+
+        if (result.Outcome == TaskCommandOutcome.NotFound)
+        {
+            return IdempotentCreation.Expired(Resource.Noun);
         }
 
         if (claim.AnswersAsReplay(idTaken: result.Outcome == TaskCommandOutcome.Conflict))
