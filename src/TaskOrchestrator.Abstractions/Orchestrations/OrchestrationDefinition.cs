@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Orchestrations;
 
 /// <summary>What a user asked for: run <paramref name="Steps"/> in order from <paramref name="StartAt"/>.</summary>
@@ -11,6 +13,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ScheduleId">The recurring schedule whose occurrence (or trigger) created it; null otherwise.</param>
 /// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
 /// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
+/// <param name="Callback">Where its ending is reported (the orchestration as <c>GET</c> shows it), and for which endings; null for nowhere.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
 public sealed record OrchestrationDefinition(
     [property: Id(0)] string Owner,
@@ -22,7 +25,8 @@ public sealed record OrchestrationDefinition(
     [property: Id(6)] TaskOrchestrator.Tasks.DeliveryPolicy? Delivery = null,
     [property: Id(7)] Guid? ScheduleId = null,
     [property: Id(8)] DateTimeOffset? ScheduledFor = null,
-    [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null)
+    [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(30)] CompletionCallback? Callback = null)
 {
     /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
     public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;

@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Orchestrations;
 
 /// <summary>An orchestration as it stands now.</summary>
@@ -14,6 +16,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="ScheduledFor">The instant of the schedule's occurrence that created it.</param>
 /// <param name="Labels">Its labels; null for none.</param>
 /// <param name="PreviousRuns">The failed runs a retry resumed from, oldest first (the latest 20); null for none.</param>
+/// <param name="Callback">Where its ending is reported, if anywhere.</param>
+/// <param name="CallbackDelivery">How the report of its latest ending went; null until it ends in a way <paramref name="Callback"/> reports.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
 public sealed record OrchestrationSnapshot(
     [property: Id(0)] Guid Id,
@@ -28,7 +32,9 @@ public sealed record OrchestrationSnapshot(
     [property: Id(9)] Guid? ScheduleId = null,
     [property: Id(10)] DateTimeOffset? ScheduledFor = null,
     [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null,
-    [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null)
+    [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null,
+    [property: Id(30)] CompletionCallback? Callback = null,
+    [property: Id(31)] CallbackDelivery? CallbackDelivery = null)
 {
     /// <summary>The listing row of this orchestration.</summary>
     public OrchestrationSummary ToSummary() =>

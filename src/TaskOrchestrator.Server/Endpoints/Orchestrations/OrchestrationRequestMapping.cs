@@ -1,4 +1,5 @@
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
@@ -21,7 +22,8 @@ internal static class OrchestrationRequestMapping
         var delivery = OwnDelivery(request, defaults) ?? defaults;
         return new OrchestrationDefinition(
             owner, createdAt, createdAt.AddMilliseconds(request.InitialDelayInMs ?? 0), Steps(request.Tasks!, delivery), Check(request.ConditionCheck, delivery),
-            request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
+            request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null,
+            Callback: request.Callback.ToCallback());
     }
 
     /// <summary>

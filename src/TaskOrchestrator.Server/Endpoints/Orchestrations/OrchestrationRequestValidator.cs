@@ -27,6 +27,11 @@ internal static class OrchestrationRequestValidator
     {
         var errors = Validate(input, defaultRetry, tasksRequired: false);
         var request = input.Request;
+        if (request.Callback is not null)
+        {
+            errors["callback"] = ["callback is given when the orchestration is created; it cannot be changed."];
+        }
+
         if (errors.Count == 0 && request is
             { InitialDelayInMs: null, Tasks: null, ConditionCheck: null, FallbackTaskUrl: null, Retry: null, TimeoutInMs: null, Authentication: null, Labels: null })
         {
@@ -42,6 +47,10 @@ internal static class OrchestrationRequestValidator
         var errors = new Dictionary<string, string[]>();
         DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
         Labels.LabelRules.Validate(request.Labels, errors);
+        if (tasksRequired)
+        {
+            Callbacks.CallbackRequestValidator.Validate(request.Callback, null, "", errors);
+        }
 
         // Steps and checks inherit the orchestration's retry policy as it is given, valid or not.
         var inheritedRetry = request.Retry?.ToPolicy(defaultRetry) ?? defaultRetry;
