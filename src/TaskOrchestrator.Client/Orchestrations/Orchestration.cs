@@ -39,4 +39,10 @@ public sealed record Orchestration
 
     /// <summary>The failed runs retries resumed from (<see cref="ITaskOrchestratorClient.RetryOrchestrationAsync"/>), oldest first.</summary>
     public IReadOnlyList<OrchestrationPreviousRun> PreviousRuns { get; init; } = [];
+
+    /// <summary>Where its ending is reported, if anywhere.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
+
+    /// <summary>How the report of its latest ending went; null until it ends in a way <see cref="Callback"/> reports.</summary>
+    public Callbacks.CallbackDelivery? CallbackDelivery { get; init; }
 }

@@ -28,4 +28,10 @@ public sealed record OrchestrationDefinition
     /// digit; value at most 256 characters, no control characters).
     /// </summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>
+    /// Where the service POSTs the orchestration (as <see cref="ITaskOrchestratorClient.GetOrchestrationAsync"/> returns it)
+    /// once it ends; on creation only. After a retry its next ending is reported too.
+    /// </summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
 }

@@ -34,24 +34,32 @@ public sealed class CallbackSender(
     {
         ArgumentNullException.ThrowIfNull(task);
         var callback = task.Callback ?? throw new InvalidOperationException("The task has no callback.");
-        return SendAsync(callback, () => bodies.Task(task), task.Owner, task.Id, task.OrchestrationId, attempt, outcome, cancellationToken);
+        return SendAsync(
+            callback, () => bodies.Task(task), task.Owner, task.Id, task.OrchestrationId, string.Create(CultureInfo.InvariantCulture, $"{task.Id:D}:callback"), attempt,
+            outcome, cancellationToken);
     }
 
     /// <summary>
-    /// Makes attempt <paramref name="attempt"/> of the callback of <paramref name="orchestration"/>, reporting
-    /// <paramref name="outcome"/>. Its <see cref="DeliveryHeaders.TaskId"/> and <see cref="DeliveryHeaders.OrchestrationId"/>
-    /// both carry the orchestration's id (the id the signature covers).
+    /// Makes attempt <paramref name="attempt"/> of the callback of <paramref name="orchestration"/>'s ending after
+    /// <paramref name="retries"/> retries, reporting <paramref name="outcome"/>. Its <see cref="DeliveryHeaders.TaskId"/> and
+    /// <see cref="DeliveryHeaders.OrchestrationId"/> both carry the orchestration's id (the id the signature covers); its
+    /// <see cref="DeliveryHeaders.IdempotencyKey"/> is <c>{id}:callback</c> for the first ending and <c>{id}:callback:{retries}</c>
+    /// for the ending after a retry, so a receiver that acts on each key once hears of every ending.
     /// </summary>
-    public Task<TaskResponse> SendAsync(OrchestrationSnapshot orchestration, int attempt, string outcome, CancellationToken cancellationToken)
+    public Task<TaskResponse> SendAsync(OrchestrationSnapshot orchestration, int retries, int attempt, string outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(orchestration);
         var callback = orchestration.Callback ?? throw new InvalidOperationException("The orchestration has no callback.");
+        var key = retries == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{orchestration.Id:D}:callback")
+            : string.Create(CultureInfo.InvariantCulture, $"{orchestration.Id:D}:callback:{retries}");
         return SendAsync(
-            callback, () => bodies.Orchestration(orchestration), orchestration.Owner, orchestration.Id, orchestration.Id, attempt, outcome, cancellationToken);
+            callback, () => bodies.Orchestration(orchestration), orchestration.Owner, orchestration.Id, orchestration.Id, key, attempt, outcome, cancellationToken);
     }
 
     private async Task<TaskResponse> SendAsync(
-        CompletionCallback callback, Func<byte[]> body, string owner, Guid id, Guid? orchestrationId, int attempt, string outcome, CancellationToken cancellationToken)
+        CompletionCallback callback, Func<byte[]> body, string owner, Guid id, Guid? orchestrationId, string idempotencyKey, int attempt, string outcome,
+        CancellationToken cancellationToken)
     {
         var limit = options.Value.AttemptTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -64,7 +72,7 @@ public sealed class CallbackSender(
 
             // One key for every attempt of the callback: a receiver acts on a resource's ending once.
             request.Headers.Remove(DeliveryHeaders.IdempotencyKey);
-            request.Headers.TryAddWithoutValidation(DeliveryHeaders.IdempotencyKey, string.Create(CultureInfo.InvariantCulture, $"{id:D}:callback"));
+            request.Headers.TryAddWithoutValidation(DeliveryHeaders.IdempotencyKey, idempotencyKey);
             request.Headers.TryAddWithoutValidation(OutcomeHeader, outcome);
             if (await signer.SignAsync(request, owner, id, attempt, TargetAuthentication.None, timeout.Token) is { } signingError)
             {

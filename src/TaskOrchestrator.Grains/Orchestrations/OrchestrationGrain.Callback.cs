@@ -47,14 +47,20 @@ public sealed partial class OrchestrationGrain
         }
 
         CallbackStatus? status;
-        var attempted = State.Callback!;
+        var (attempted, retries) = (State.Callback!, State.Retries);
         _callbackInFlight = true;
         try
         {
             var attempt = attempted.Attempts + 1;
             LogCallbackAttempt(attempt, attempted.Outcome);
-            var response = await callbacks.SendAsync(await LiveSnapshotAsync(), attempt, attempted.Outcome, CancellationToken.None);
-            status = _cursor.CallbackFinished(attempted, response, callbacks.Policy, Random.Shared.NextDouble());
+            var snapshot = await LiveSnapshotAsync();
+            status = null;
+            if (ReferenceEquals(State.Callback, attempted))
+            {
+                var response = await callbacks.SendAsync(snapshot, retries, attempt, attempted.Outcome, CancellationToken.None);
+                status = _cursor.CallbackFinished(attempted, response, callbacks.Policy, Random.Shared.NextDouble());
+            }
+
             if (status is not null)
             {
                 await _writes.WriteOrDistrustAsync();

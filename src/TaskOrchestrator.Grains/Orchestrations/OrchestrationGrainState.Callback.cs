@@ -10,4 +10,7 @@ public sealed partial class OrchestrationGrainState
     /// it ends in a way its callback reports, and again once a retry resumes it.
     /// </summary>
     [Id(30)] public CallbackDelivery? Callback { get; set; }
+
+    /// <summary>How many times a retry resumed it (uncapped, unlike <see cref="PreviousRuns"/>): each ending's callback is told apart by it.</summary>
+    [Id(31)] public int Retries { get; set; }
 }

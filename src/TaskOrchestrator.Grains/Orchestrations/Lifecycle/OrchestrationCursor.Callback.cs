@@ -46,6 +46,13 @@ public sealed partial class OrchestrationCursor
         _ => CompletionCallback.Cancelled,
     };
 
+    /// <summary>A retry resumes the orchestration: the delivery of the failed ending is dropped; the next ending owes its own.</summary>
+    private void CallbackForgotten()
+    {
+        State.Callback = null;
+        State.Retries++;
+    }
+
     /// <summary>The orchestration just reached its final status: a callback that reports this ending is owed, its first attempt due at once.</summary>
     private void OweCallback()
     {

@@ -357,7 +357,7 @@ public sealed partial class OrchestrationCursor(TimeProvider time)
         State.Status = OrchestrationStatus.Running;
         State.FailureReason = null;
         State.FinishedAt = null;
-        State.Callback = null;
+        CallbackForgotten();
         return (new OrchestrationDecision(Store: true, ListingChanged: true, OrchestrationNext.ScheduleStep), null);
     }
 
