@@ -62,6 +62,28 @@ public sealed class TaskOrchestratorClientOrchestrationTests(ClientServerFixture
     }
 
     [Fact]
+    public async Task ScheduleOrchestrationAsync_Callback_ReportsItAndItsDelivery()
+    {
+        var callbackUrl = new Uri(fixture.Target.UrlFor());
+        var created = await _client.ScheduleOrchestrationAsync(new OrchestrationDefinition
+        {
+            InitialDelay = TimeSpan.FromMilliseconds(100),
+            Tasks = [new() { Url = new Uri(fixture.Target.UrlFor()) }],
+            Callback = new Callbacks.CompletionCallback { Url = callbackUrl, On = ["completed"] },
+        });
+        Assert.Equal(callbackUrl, created.Callback?.Url);
+        Assert.Equal(["completed"], created.Callback?.On);
+        Assert.Null(created.CallbackDelivery);
+
+        await fixture.Target.WaitForCallsAsync(callbackUrl.ToString());
+        var done = await Poll.UntilAsync(
+            () => _client.GetOrchestrationAsync(created.Id), o => o.CallbackDelivery?.Status == "Delivered", Timeout, "the orchestration's callback to be delivered");
+
+        Assert.Equal(OrchestrationStatus.Completed, done.Status);
+        Assert.Equal(("completed", 1, 200), (done.CallbackDelivery!.Outcome, done.CallbackDelivery.Attempts, done.CallbackDelivery.LastStatusCode));
+    }
+
+    [Fact]
     public async Task ModifyAndCancelOrchestrationAsync_BeforeStart_MoveThenCancelEverything()
     {
         var created = await _client.ScheduleOrchestrationAsync(new OrchestrationDefinition

@@ -13,6 +13,27 @@ public sealed class TaskOrchestratorClientScheduleTests(ClientServerFixture fixt
     private readonly ITaskOrchestratorClient _client = fixture.CreateClient();
 
     [Fact]
+    public async Task CreateScheduleAsync_Callback_ReturnedAndEachRunReportsToIt()
+    {
+        var callbackUrl = new Uri(fixture.Target.UrlFor());
+        var created = await _client.CreateScheduleAsync(new RecurringScheduleDefinition
+        {
+            Cron = "@yearly",
+            Task = new() { Url = new Uri(fixture.Target.UrlFor()) },
+            Callback = new Callbacks.CompletionCallback { Url = callbackUrl },
+        });
+        Assert.Equal(callbackUrl, created.Callback?.Url);
+        Assert.Equal(["completed", "failed", "cancelled"], created.Callback?.On);
+
+        var run = await _client.TriggerScheduleAsync(created.Id);
+        await fixture.Target.WaitForCallsAsync(callbackUrl.ToString(), 1, Timeout);
+        var task = await Poll.UntilAsync(() => _client.GetAsync(run.TaskId!.Value), t => t.CallbackDelivery?.Status == "Delivered", Timeout, "the run's callback to be delivered");
+
+        Assert.Equal(callbackUrl, task.Callback?.Url);
+        await _client.DeleteScheduleAsync(created.Id);
+    }
+
+    [Fact]
     public async Task CreateScheduleAsync_EverySecond_RunsAreListedThenDeleteStopsIt()
     {
         var url = new Uri(fixture.Target.UrlFor());

@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Orchestrations;
 
 /// <summary>What a user asked for: run <paramref name="Steps"/> in order from <paramref name="StartAt"/>.</summary>
@@ -13,6 +15,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Labels">The caller's labels (key to value), listed and filtered on; null for none.</param>
 /// <param name="Retention">How long the finished orchestration is kept before it is removed (with its step tasks); null for the configured default.</param>
 /// <param name="IdempotencyKey">The key of the <c>Idempotency-Key</c> claim it was created under, released when retention removes it; null for none.</param>
+/// <param name="Callback">Where its ending is reported (the orchestration as <c>GET</c> shows it), and for which endings; null for nowhere.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationDefinition")]
 public sealed record OrchestrationDefinition(
     [property: Id(0)] string Owner,
@@ -26,7 +29,8 @@ public sealed record OrchestrationDefinition(
     [property: Id(8)] DateTimeOffset? ScheduledFor = null,
     [property: Id(9)] IReadOnlyDictionary<string, string>? Labels = null,
     [property: Id(40)] TimeSpan? Retention = null,
-    [property: Id(41)] string? IdempotencyKey = null)
+    [property: Id(41)] string? IdempotencyKey = null,
+    [property: Id(30)] CompletionCallback? Callback = null)
 {
     /// <summary>The check that runs after step <paramref name="index"/>, or null for none.</summary>
     public ConditionCheckDefinition? CheckFor(int index) => Steps[index].ConditionCheck ?? ConditionCheck;

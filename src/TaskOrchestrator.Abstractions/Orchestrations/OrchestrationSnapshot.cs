@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Orchestrations;
 
 /// <summary>An orchestration as it stands now.</summary>
@@ -15,6 +17,8 @@ namespace TaskOrchestrator.Orchestrations;
 /// <param name="Labels">Its labels; null for none.</param>
 /// <param name="PreviousRuns">The failed runs a retry resumed from, oldest first (the latest 20); null for none.</param>
 /// <param name="ExpiresAt">Once finished: when it is removed with its step tasks (its finish plus its retention); null while not finished.</param>
+/// <param name="Callback">Where its ending is reported, if anywhere.</param>
+/// <param name="CallbackDelivery">How the report of its latest ending went; null until it ends in a way <paramref name="Callback"/> reports.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.OrchestrationSnapshot")]
 public sealed record OrchestrationSnapshot(
     [property: Id(0)] Guid Id,
@@ -30,7 +34,9 @@ public sealed record OrchestrationSnapshot(
     [property: Id(10)] DateTimeOffset? ScheduledFor = null,
     [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null,
     [property: Id(12)] IReadOnlyList<OrchestrationPreviousRun>? PreviousRuns = null,
-    [property: Id(40)] DateTimeOffset? ExpiresAt = null)
+    [property: Id(40)] DateTimeOffset? ExpiresAt = null,
+    [property: Id(30)] CompletionCallback? Callback = null,
+    [property: Id(31)] CallbackDelivery? CallbackDelivery = null)
 {
     /// <summary>The listing row of this orchestration.</summary>
     public OrchestrationSummary ToSummary() =>

@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Schedules;
 
 /// <summary>A change to a schedule; every null part is kept as it is. It takes effect from the next occurrence not yet created.</summary>
@@ -12,6 +14,7 @@ namespace TaskOrchestrator.Schedules;
 /// <param name="Target">A new target.</param>
 /// <param name="ClearEndAt">True to remove the end (a null <paramref name="EndAt"/> keeps it).</param>
 /// <param name="Labels">New labels, replacing all of them (empty removes them); runs created from then on carry them.</param>
+/// <param name="Callback">A new completion callback for the runs created from then on.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduleChange")]
 public sealed record ScheduleChange(
     [property: Id(0)] string? Cron = null,
@@ -24,7 +27,8 @@ public sealed record ScheduleChange(
     [property: Id(7)] TimeSpan? CatchUpWindow = null,
     [property: Id(8)] ScheduleTarget? Target = null,
     [property: Id(9)] bool ClearEndAt = false,
-    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null)
+    [property: Id(10)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(30)] CompletionCallback? Callback = null)
 {
     /// <summary>The definition with this change applied.</summary>
     public ScheduleDefinition ApplyTo(ScheduleDefinition definition)
@@ -42,6 +46,7 @@ public sealed record ScheduleChange(
             CatchUpWindow = CatchUpWindow ?? definition.CatchUpWindow,
             Target = Target ?? definition.Target,
             Labels = Labels ?? definition.Labels,
+            Callback = Callback ?? definition.Callback,
         };
     }
 }

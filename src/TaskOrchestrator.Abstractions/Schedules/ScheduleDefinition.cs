@@ -1,3 +1,5 @@
+using TaskOrchestrator.Callbacks;
+
 namespace TaskOrchestrator.Schedules;
 
 /// <summary>What a user asked for: run <paramref name="Target"/> at every occurrence of a cadence, in a time zone.</summary>
@@ -13,6 +15,7 @@ namespace TaskOrchestrator.Schedules;
 /// <param name="CatchUpWindow">How old a missed occurrence may be and still be caught up.</param>
 /// <param name="Target">What each occurrence runs.</param>
 /// <param name="Labels">The caller's labels; each run created carries them too. Null for none.</param>
+/// <param name="Callback">The completion callback each run it creates carries, unless the run's own definition gives one; null for none.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduleDefinition")]
 public sealed record ScheduleDefinition(
     [property: Id(0)] string Owner,
@@ -26,4 +29,5 @@ public sealed record ScheduleDefinition(
     [property: Id(8)] ScheduleCatchUp CatchUp,
     [property: Id(9)] TimeSpan CatchUpWindow,
     [property: Id(10)] ScheduleTarget Target,
-    [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null);
+    [property: Id(11)] IReadOnlyDictionary<string, string>? Labels = null,
+    [property: Id(30)] CompletionCallback? Callback = null);

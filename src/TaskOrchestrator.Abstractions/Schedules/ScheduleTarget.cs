@@ -35,9 +35,11 @@ public sealed record ScheduledCall(
 /// <param name="ConditionCheck">Its default condition check, or null.</param>
 /// <param name="FallbackUrl">Its default fallback, or null.</param>
 /// <param name="Delivery">Its fallback's delivery policy.</param>
+/// <param name="Callback">The completion callback each orchestration it creates carries (before the schedule's own), or null.</param>
 [GenerateSerializer, Immutable, Alias("TaskOrchestrator.ScheduledOrchestration")]
 public sealed record ScheduledOrchestration(
     [property: Id(0)] IReadOnlyList<OrchestrationStepDefinition> Steps,
     [property: Id(1)] ConditionCheckDefinition? ConditionCheck,
     [property: Id(2)] string? FallbackUrl,
-    [property: Id(3)] DeliveryPolicy? Delivery);
+    [property: Id(3)] DeliveryPolicy? Delivery,
+    [property: Id(30)] CompletionCallback? Callback = null);

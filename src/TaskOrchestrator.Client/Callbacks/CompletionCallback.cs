@@ -1,6 +1,6 @@
 namespace TaskOrchestrator.Client.Callbacks;
 
-/// <summary>Where the service POSTs a task (as <c>GET</c> shows it) once it ends, and for which endings.</summary>
+/// <summary>Where the service POSTs a task or orchestration (as <c>GET</c> shows it) once it ends, and for which endings.</summary>
 public sealed record CompletionCallback
 {
     /// <summary>Absolute http or https URL; the service refuses addresses its network policy blocks.</summary>

@@ -42,4 +42,10 @@ public sealed record Orchestration
 
     /// <summary>Once finished: when it is removed with its step tasks (then the service answers 404 for it).</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Where its ending is reported, if anywhere.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
+
+    /// <summary>How the report of its latest ending went; null until it ends in a way <see cref="Callback"/> reports.</summary>
+    public Callbacks.CallbackDelivery? CallbackDelivery { get; init; }
 }

@@ -35,4 +35,10 @@ public sealed record OrchestrationDefinition
     /// </summary>
     [JsonPropertyName("retentionInMS"), JsonConverter(typeof(MillisecondsConverter))]
     public TimeSpan? Retention { get; init; }
+
+    /// <summary>
+    /// Where the service POSTs the orchestration (as <see cref="ITaskOrchestratorClient.GetOrchestrationAsync"/> returns it)
+    /// once it ends; on creation only. After a retry its next ending is reported too.
+    /// </summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
 }

@@ -55,6 +55,9 @@ public sealed record RecurringSchedule
 
     /// <summary>Its labels; every run it creates carries them.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The completion callback each run it creates carries, unless the run's own definition gives one.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
 }
 
 /// <summary>The call each occurrence of a schedule makes, as the service reports it.</summary>

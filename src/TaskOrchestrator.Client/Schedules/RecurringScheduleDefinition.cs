@@ -48,6 +48,12 @@ public sealed record RecurringScheduleDefinition
 
     /// <summary>Labels to find it by, with the rules of a task's; every run it creates carries them.</summary>
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
+
+    /// <summary>
+    /// The completion callback of every run it creates (a schedule itself never ends), unless the run's own definition
+    /// (<see cref="ScheduledCallDefinition.Callback"/>, <see cref="OrchestrationDefinition.Callback"/>) gives one.
+    /// </summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
 }
 
 /// <summary>The call each occurrence of a schedule makes, as a task.</summary>
@@ -72,4 +78,7 @@ public sealed record ScheduledCallDefinition
     /// <summary>How long one attempt may take; null for the service's default.</summary>
     [JsonPropertyName("timeoutInMS"), JsonConverter(typeof(MillisecondsConverter))]
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>The completion callback each task it creates carries, before the schedule's own.</summary>
+    public Callbacks.CompletionCallback? Callback { get; init; }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TaskOrchestrator.Delivery;
 using TaskOrchestrator.Delivery.Signing;
 using TaskOrchestrator.Network;
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 using TaskOrchestrator.Telemetry;
 
@@ -29,24 +30,51 @@ public sealed class CallbackSender(
     public CallbackRetentionMetrics Metrics => metrics;
 
     /// <summary>Makes attempt <paramref name="attempt"/> of the callback of <paramref name="task"/>, reporting <paramref name="outcome"/>.</summary>
-    public async Task<TaskResponse> SendAsync(TaskSnapshot task, int attempt, string outcome, CancellationToken cancellationToken)
+    public Task<TaskResponse> SendAsync(TaskSnapshot task, int attempt, string outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
         var callback = task.Callback ?? throw new InvalidOperationException("The task has no callback.");
+        return SendAsync(
+            callback, () => bodies.Task(task), task.Owner, task.Id, task.OrchestrationId, string.Create(CultureInfo.InvariantCulture, $"{task.Id:D}:callback"), attempt,
+            outcome, cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes attempt <paramref name="attempt"/> of the callback of <paramref name="orchestration"/>'s ending after
+    /// <paramref name="retries"/> retries, reporting <paramref name="outcome"/>. Its <see cref="DeliveryHeaders.TaskId"/> and
+    /// <see cref="DeliveryHeaders.OrchestrationId"/> both carry the orchestration's id (the id the signature covers); its
+    /// <see cref="DeliveryHeaders.IdempotencyKey"/> is <c>{id}:callback</c> for the first ending and <c>{id}:callback:{retries}</c>
+    /// for the ending after a retry, so a receiver that acts on each key once hears of every ending.
+    /// </summary>
+    public Task<TaskResponse> SendAsync(OrchestrationSnapshot orchestration, int retries, int attempt, string outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(orchestration);
+        var callback = orchestration.Callback ?? throw new InvalidOperationException("The orchestration has no callback.");
+        var key = retries == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{orchestration.Id:D}:callback")
+            : string.Create(CultureInfo.InvariantCulture, $"{orchestration.Id:D}:callback:{retries}");
+        return SendAsync(
+            callback, () => bodies.Orchestration(orchestration), orchestration.Owner, orchestration.Id, orchestration.Id, key, attempt, outcome, cancellationToken);
+    }
+
+    private async Task<TaskResponse> SendAsync(
+        CompletionCallback callback, Func<byte[]> body, string owner, Guid id, Guid? orchestrationId, string idempotencyKey, int attempt, string outcome,
+        CancellationToken cancellationToken)
+    {
         var limit = options.Value.AttemptTimeout;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new ByteArrayContent(bodies.Task(task)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, callback.Url) { Content = new ByteArrayContent(body()) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-            DeliveryHeaders.Apply(request, task.Id, attempt, task.OrchestrationId);
+            DeliveryHeaders.Apply(request, id, attempt, orchestrationId);
 
-            // One key for every attempt of the callback: a receiver acts on a task's ending once.
+            // One key for every attempt of the callback: a receiver acts on a resource's ending once.
             request.Headers.Remove(DeliveryHeaders.IdempotencyKey);
-            request.Headers.TryAddWithoutValidation(DeliveryHeaders.IdempotencyKey, string.Create(CultureInfo.InvariantCulture, $"{task.Id:D}:callback"));
+            request.Headers.TryAddWithoutValidation(DeliveryHeaders.IdempotencyKey, idempotencyKey);
             request.Headers.TryAddWithoutValidation(OutcomeHeader, outcome);
-            if (await signer.SignAsync(request, task.Owner, task.Id, attempt, TargetAuthentication.None, timeout.Token) is { } signingError)
+            if (await signer.SignAsync(request, owner, id, attempt, TargetAuthentication.None, timeout.Token) is { } signingError)
             {
                 return new TaskResponse(null, null, signingError, DeliveryFailure.InvalidRequest);
             }

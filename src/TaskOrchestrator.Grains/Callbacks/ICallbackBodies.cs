@@ -1,3 +1,4 @@
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Callbacks;
@@ -10,4 +11,7 @@ public interface ICallbackBodies
 {
     /// <summary>The task as <c>GET /tasks/{id}</c> returns it, as UTF-8 JSON.</summary>
     byte[] Task(TaskSnapshot task);
+
+    /// <summary>The orchestration as <c>GET /orchestrations/{id}</c> returns it, as UTF-8 JSON.</summary>
+    byte[] Orchestration(OrchestrationSnapshot orchestration);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Storage;
 using TaskOrchestrator.Tasks;
 
@@ -9,4 +10,7 @@ public sealed class SnapshotCallbackBodies : ICallbackBodies
 {
     /// <inheritdoc />
     public byte[] Task(TaskSnapshot task) => JsonSerializer.SerializeToUtf8Bytes(task, TaskIndexJson.Options);
+
+    /// <inheritdoc />
+    public byte[] Orchestration(OrchestrationSnapshot orchestration) => JsonSerializer.SerializeToUtf8Bytes(orchestration, TaskIndexJson.Options);
 }

@@ -75,6 +75,8 @@ public sealed partial class OrchestrationGrain
                 await ApplyAsync(_cursor.StepTaskRead(await GrainFactory.GetGrain<ITaskGrain>(State.Current.TaskId).GetAsync()));
                 break;
             case OrchestrationNext.Finished or OrchestrationNext.CleanUp:
+                // The ending's callback is owed from the write that stored it, whether or not a call is still in flight.
+                ArmCallback();
                 await CleanUpIfSettledAsync();
                 break;
         }

@@ -66,11 +66,11 @@ public sealed partial class OrchestrationGrain
 
     /// <summary>
     /// Stops the timer and removes the reminder; while the listing is behind, the reminder stays: its next tick writes the
-    /// listing again.
+    /// listing again. While a completion callback is owed, it stays too: it brings the callback back after a silo's death.
     /// </summary>
     private async Task CleanUpAsync()
     {
-        if (_listingBehind || _expiryBehind)
+        if (_listingBehind || _expiryBehind || ArmCallback())
         {
             return;
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Hosting;
 using TaskOrchestrator.Indexing;
 using TaskOrchestrator.Listing;
@@ -38,7 +39,8 @@ public sealed partial class OrchestrationGrain(
     TimeProvider time,
     IOptions<TaskSchedulingOptions> scheduling,
     TaskOrchestratorMetrics metrics,
-    ILogger<OrchestrationGrain> logger) : Grain, IOrchestrationGrain, IRemindable
+    ILogger<OrchestrationGrain> logger,
+    CallbackSender callbacks) : Grain, IOrchestrationGrain, IRemindable
 {
     private const string ReminderName = "orchestration";
 
@@ -63,6 +65,7 @@ public sealed partial class OrchestrationGrain(
         _reminder = new GrainReminder(this, ReminderName);
         _cursor.Load(state.State);
         ArmStartTimerIfNear();
+        ArmCallback();
         return Task.CompletedTask;
     }
 
@@ -230,6 +233,12 @@ public sealed partial class OrchestrationGrain(
             return null;
         }
 
+        return await LiveSnapshotAsync();
+    }
+
+    /// <summary>The orchestration as it stands, with what is in flight read just now: what <see cref="GetAsync"/> answers.</summary>
+    private async Task<OrchestrationSnapshot> LiveSnapshotAsync()
+    {
         // What is in flight reports to this grain only when it ends; read it so the answer is current (these reads interleave).
         var step = State.Current;
         IReadOnlyList<ConditionCheckAttempt>? attempts = null;
@@ -276,6 +285,8 @@ public sealed partial class OrchestrationGrain(
             return;
         }
 
+        // The callback's attempts run on their own timer; this tick re-arms it when the activation that had it is gone.
+        ArmCallback();
         if (!state.RecordExists || State.IsSettled)
         {
             // A tick after the end: the clean-up did not finish (or this activation cannot tell whether the listing was

@@ -7,7 +7,7 @@ namespace TaskOrchestrator.Orchestrations;
 /// in order; the last one is the durable cursor. Every id a side effect uses is stored here before the side effect.
 /// </summary>
 [GenerateSerializer, Alias("TaskOrchestrator.OrchestrationGrainState")]
-public sealed class OrchestrationGrainState
+public sealed partial class OrchestrationGrainState
 {
     /// <summary>What was asked (as last modified); null until created.</summary>
     [Id(0)] public OrchestrationDefinition? Definition { get; set; }

@@ -281,7 +281,10 @@ public sealed partial class ScheduleGrain(
         ArmIfNear();
     }
 
-    /// <summary>Creates <paramref name="run"/> (a task, or an orchestration); one that exists already stands.</summary>
+    /// <summary>
+    /// Creates <paramref name="run"/> (a task, or an orchestration); one that exists already stands. The run carries the
+    /// schedule's callback unless its own definition gives one.
+    /// </summary>
     private async Task CreateRunAsync(ScheduleRun run)
     {
         var definition = State.Definition!;
@@ -290,7 +293,8 @@ public sealed partial class ScheduleGrain(
         {
             var task = new TaskDefinition(
                 definition.Owner, call.Url, call.Method, call.Headers, call.Body, now, run.ScheduledFor, Delivery: call.Delivery,
-                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels, Callback: call.Callback, Retention: call.Retention);
+                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels, Callback: call.Callback ?? definition.Callback,
+                Retention: call.Retention);
             await GrainFactory.GetGrain<ITaskGrain>(run.TaskId!.Value).ScheduleAsync(task);
         }
         else
@@ -298,7 +302,7 @@ public sealed partial class ScheduleGrain(
             var target = definition.Target.Orchestration!;
             var orchestration = new OrchestrationDefinition(
                 definition.Owner, now, run.ScheduledFor, target.Steps, target.ConditionCheck, target.FallbackUrl, target.Delivery,
-                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels);
+                ScheduleId: this.GetPrimaryKey(), ScheduledFor: run.ScheduledFor, Labels: definition.Labels, Callback: target.Callback ?? definition.Callback);
             await GrainFactory.GetGrain<IOrchestrationGrain>(run.OrchestrationId!.Value).CreateAsync(orchestration);
         }
     }

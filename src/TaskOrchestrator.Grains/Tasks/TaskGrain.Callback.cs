@@ -130,11 +130,11 @@ public sealed partial class TaskGrain
                 await _reminder.RegisterAsync(_scheduling.FirstReminderTick(_task.UntilCallbackDue()), _scheduling.ReminderPeriod);
                 return;
             case CallbackStatus.Delivered:
-                callbacks.Metrics.CallbackDelivered();
+                callbacks.Metrics.CallbackDelivered("task");
                 break;
             default:
                 LogCallbackFailed(State.Callback!.Attempts, State.Callback.LastStatusCode, State.Callback.LastError);
-                callbacks.Metrics.CallbackFailed();
+                callbacks.Metrics.CallbackFailed("task");
                 break;
         }
 

@@ -22,11 +22,11 @@ public sealed class CallbackRetentionMetrics
         _expired = meter.CreateCounter<long>("taskorchestrator.retention.expired", "{resource}", "Finished tasks and orchestrations removed by the retention sweep (state, listing and expiry rows), labelled kind=task|orchestration.");
     }
 
-    /// <summary>A callback was delivered.</summary>
-    public void CallbackDelivered() => _delivered.Add(1);
+    /// <summary>A callback was delivered; <paramref name="kind"/> is task or orchestration.</summary>
+    public void CallbackDelivered(string kind) => _delivered.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
-    /// <summary>A callback failed for good.</summary>
-    public void CallbackFailed() => _failed.Add(1);
+    /// <summary>A callback failed for good; <paramref name="kind"/> is task or orchestration.</summary>
+    public void CallbackFailed(string kind) => _failed.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     /// <summary>A finished resource was removed; <paramref name="kind"/> is task or orchestration.</summary>
     public void Expired(string kind) => _expired.Add(1, new KeyValuePair<string, object?>("kind", kind));

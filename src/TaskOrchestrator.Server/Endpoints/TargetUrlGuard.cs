@@ -33,7 +33,8 @@ internal static class TargetUrlGuard
     /// its calls use; the default check's URL is named by <paramref name="checkUrlField"/>, the field the caller gave it in.
     /// </summary>
     public static IEnumerable<Target> TargetsOf(OrchestrationDefinition orchestration, string checkUrlField) => TargetsOf(
-        orchestration.Steps, orchestration.ConditionCheck, orchestration.FallbackUrl, orchestration.Delivery?.Authentication, checkUrlField);
+        orchestration.Steps, orchestration.ConditionCheck, orchestration.FallbackUrl, orchestration.Delivery?.Authentication, checkUrlField)
+        .Append(new("callback.url", orchestration.Callback?.Url, null));
 
     /// <summary>
     /// The targets of a change a request asks for, as <see cref="TargetsOf(OrchestrationDefinition, string)"/>. A fallback

@@ -52,7 +52,8 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
                 "https://example.com/fallback", null, null),
             new(1, "https://example.com/step2", "POST", OrchestrationStepStatus.Running, Guid.Parse("019ac5f1-5d3c-7e01-b4f6-1a2b3c4d5e6f"),
                 ScheduledTaskStatus.Scheduled, null, "https://example.com/fallback", null, null),
-        ])
+        ],
+        Callback: new CallbackResource("https://example.com/orchestration-ended", ["completed", "failed"]))
     {
         Owner = "alice",
     };
@@ -67,7 +68,8 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
         [
             new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero), TaskId, null, "Completed", null, null, null),
             new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), null, null, null, true, "the previous run had not finished", null),
-        ]);
+        ],
+        Callback: new CallbackResource("https://example.com/run-ended", ["failed"]));
 
     private static readonly Dictionary<Type, object> Examples = new()
     {
@@ -122,6 +124,7 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             Tasks = [new() { TaskUrl = "https://example.com/step1" }, new() { TaskUrl = "https://example.com/step2", Method = "POST", Body = "{\"n\":2}" }],
             ConditionCheck = new() { TaskUrl = "https://example.com/ready", DelayInMs = 0, Retries = 3, RetryDelayInMs = 1000 },
             FallbackTaskUrl = "https://example.com/fallback",
+            Callback = new() { Url = "https://example.com/orchestration-ended", On = ["completed", "failed"] },
         },
         [typeof(OrchestrationResource)] = ExampleOrchestration,
         [typeof(OrchestrationStatusResource)] = new OrchestrationStatusResource(OrchestrationId, OrchestrationStatus.Running, null, 1),
@@ -136,6 +139,7 @@ internal sealed class ExampleSchemaTransformer(IOptions<Microsoft.AspNetCore.Htt
             Overlap = "skip",
             CatchUp = "latest",
             Task = new() { TaskUrl = "https://example.com/hook", Body = "{\"report\":\"daily\"}" },
+            Callback = new() { Url = "https://example.com/run-ended", On = ["failed"] },
         },
         [typeof(ScheduleResource)] = ExampleSchedule,
         [typeof(ScheduleRunResource)] = new ScheduleRunResource(CreatedAt.AddMinutes(3), TaskId, null, "Scheduled", null, null, true),

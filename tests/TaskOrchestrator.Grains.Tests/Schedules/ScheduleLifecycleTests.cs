@@ -388,6 +388,19 @@ public sealed class ScheduleLifecycleTests
     }
 
     [Fact]
+    public void Update_Callback_ReplacesItAndAChangeWithoutOneKeepsIt()
+    {
+        var schedule = Create(every: TimeSpan.FromMinutes(1));
+        var callback = new TaskOrchestrator.Callbacks.CompletionCallback("https://example.com/ended", [TaskOrchestrator.Callbacks.CompletionCallback.Failed]);
+
+        Assert.Null(schedule.Update(new ScheduleChange(Callback: callback)));
+        Assert.Equal(callback, schedule.State.Definition!.Callback);
+
+        Assert.Null(schedule.Update(new ScheduleChange(TimeZone: "Europe/Berlin")));
+        Assert.Equal(callback, schedule.State.Definition!.Callback);
+    }
+
+    [Fact]
     public void EndAt_AfterTheLastOccurrence_NothingMoreIsDue()
     {
         var schedule = Create(every: TimeSpan.FromMinutes(1), end: Created.AddMinutes(2), overlap: ScheduleOverlap.Allow);

@@ -81,7 +81,7 @@ public sealed class CallbackTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.True(Verify(ownerKey, delivered, received), "The callback's signature did not verify with its owner's key.");
         Assert.False(Verify(otherKey, delivered, received), "Another tenant's key verified the callback.");
         await Poll.UntilAsync(
-            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_delivered_total") >= 1, Deadline,
+            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_delivered_total", "kind=\"task\"") >= 1, Deadline,
             "the delivered callback to be counted in /metrics");
     }
 
@@ -100,7 +100,7 @@ public sealed class CallbackTests(AzuriteFixture fixture) : IAsyncLifetime
         Assert.Equal(3, fixture.Target.CallsTo(callbackUrl).Count);
         Assert.Equal(1, TaskApi.AttemptCount(task));
         await Poll.UntilAsync(
-            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_failed_total") >= 1, Deadline,
+            () => PrometheusScrape.ScrapeAsync(_server.BaseAddress), m => m.Value("taskorchestrator_callbacks_failed_total", "kind=\"task\"") >= 1, Deadline,
             "the failed callback to be counted in /metrics");
     }
 

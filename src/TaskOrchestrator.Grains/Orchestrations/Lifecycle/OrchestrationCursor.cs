@@ -10,7 +10,7 @@ namespace TaskOrchestrator.Orchestrations.Lifecycle;
 /// store it, then schedule a step's task, start a check, run a fallback, or finish. Every id a next action uses is
 /// chosen here, before the record is stored, so doing that action again after a crash finds the same child.
 /// </summary>
-public sealed class OrchestrationCursor(TimeProvider time)
+public sealed partial class OrchestrationCursor(TimeProvider time)
 {
     private const string StartedReason = "The orchestration has started and can no longer be changed.";
 
@@ -329,7 +329,8 @@ public sealed class OrchestrationCursor(TimeProvider time)
 
         return new OrchestrationSnapshot(
             id, definition.Owner, definition.CreatedAt, definition.StartAt, State.Status, State.FailureReason, State.CurrentIndex, State.FinishedAt, steps,
-            definition.ScheduleId, definition.ScheduledFor, definition.Labels, State.PreviousRuns is { Count: > 0 } runs ? [.. runs] : null);
+            definition.ScheduleId, definition.ScheduledFor, definition.Labels, State.PreviousRuns is { Count: > 0 } runs ? [.. runs] : null,
+            Callback: definition.Callback, CallbackDelivery: State.Callback);
     }
 
     /// <summary>
@@ -356,6 +357,7 @@ public sealed class OrchestrationCursor(TimeProvider time)
         State.Status = OrchestrationStatus.Running;
         State.FailureReason = null;
         State.FinishedAt = null;
+        CallbackForgotten();
         return (new OrchestrationDecision(Store: true, ListingChanged: true, OrchestrationNext.ScheduleStep), null);
     }
 
@@ -377,6 +379,7 @@ public sealed class OrchestrationCursor(TimeProvider time)
         State.Status = status;
         State.FailureReason = reason;
         State.FinishedAt = Now;
+        OweCallback();
         return new OrchestrationDecision(Store: true, ListingChanged: true, OrchestrationNext.Finished);
     }
 

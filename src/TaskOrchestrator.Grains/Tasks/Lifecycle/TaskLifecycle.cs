@@ -285,23 +285,7 @@ public sealed class TaskLifecycle(TaskSchedulingOptions options, TimeProvider ti
         ArgumentNullException.ThrowIfNull(response);
         ArgumentNullException.ThrowIfNull(policy);
         var delivery = State.Callback ?? throw new InvalidOperationException("No callback is owed.");
-        var now = Now;
-        var attempts = delivery.Attempts + 1;
-        delivery = delivery with { Attempts = attempts, LastStatusCode = response.StatusCode, LastError = response.Error };
-        if (response.IsSuccess)
-        {
-            delivery = delivery with { Status = CallbackStatus.Delivered, NextAttemptAt = null, FinishedAt = now };
-        }
-        else if (policy.Retries(response) && attempts < policy.MaxAttempts)
-        {
-            var retryAfter = response.RetryAfter is { } asked && asked > MaxRetryAfter ? MaxRetryAfter : response.RetryAfter;
-            delivery = delivery with { NextAttemptAt = now + policy.DelayAfter(attempts, random, retryAfter) };
-        }
-        else
-        {
-            delivery = delivery with { Status = CallbackStatus.Failed, NextAttemptAt = null, FinishedAt = now };
-        }
-
+        delivery = CallbackAttempts.After(delivery, response, policy, random, Now, MaxRetryAfter);
         State.Callback = delivery;
         return delivery.Status;
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Delivery;
+using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
 
@@ -14,4 +16,8 @@ public sealed class ResourceCallbackBodies(IOptions<JsonOptions> json, DeliveryD
     /// <inheritdoc />
     public byte[] Task(TaskSnapshot task) =>
         JsonSerializer.SerializeToUtf8Bytes(TaskResource.From(task, defaults.Policy.Timeout), json.Value.SerializerOptions);
+
+    /// <inheritdoc />
+    public byte[] Orchestration(OrchestrationSnapshot orchestration) =>
+        JsonSerializer.SerializeToUtf8Bytes(OrchestrationResource.From(orchestration), json.Value.SerializerOptions);
 }

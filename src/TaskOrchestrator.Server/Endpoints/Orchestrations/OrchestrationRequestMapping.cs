@@ -1,4 +1,5 @@
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Labels;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 using TaskOrchestrator.Tasks;
@@ -22,7 +23,8 @@ internal static class OrchestrationRequestMapping
         return new OrchestrationDefinition(
             owner, createdAt, createdAt.AddMilliseconds(request.InitialDelayInMs ?? 0), Steps(request.Tasks!, delivery), Check(request.ConditionCheck, delivery),
             request.FallbackTaskUrl, delivery, Labels: LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null,
-            Retention: Callbacks.CallbackRequestValidator.ToRetention(request.RetentionInMs));
+            Retention: Callbacks.CallbackRequestValidator.ToRetention(request.RetentionInMs),
+            Callback: request.Callback.ToCallback());
     }
 
     /// <summary>

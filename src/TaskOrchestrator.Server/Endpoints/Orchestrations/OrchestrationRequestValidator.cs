@@ -32,6 +32,11 @@ internal static class OrchestrationRequestValidator
             errors["retentionInMS"] = ["retentionInMS is set when the orchestration is created; it cannot be changed."];
         }
 
+        if (request.Callback is not null)
+        {
+            errors["callback"] = ["callback is given when the orchestration is created; it cannot be changed."];
+        }
+
         if (errors.Count == 0 && request is
             { InitialDelayInMs: null, Tasks: null, ConditionCheck: null, FallbackTaskUrl: null, Retry: null, TimeoutInMs: null, Authentication: null, Labels: null })
         {
@@ -47,7 +52,7 @@ internal static class OrchestrationRequestValidator
         var errors = new Dictionary<string, string[]>();
         DeliveryRequestValidator.Validate(request, defaultRetry, "", errors);
         Labels.LabelRules.Validate(request.Labels, errors);
-        Callbacks.CallbackRequestValidator.Validate(null, request.RetentionInMs, "", errors);
+        Callbacks.CallbackRequestValidator.Validate(tasksRequired ? request.Callback : null, request.RetentionInMs, "", errors);
 
         // Steps and checks inherit the orchestration's retry policy as it is given, valid or not.
         var inheritedRetry = request.Retry?.ToPolicy(defaultRetry) ?? defaultRetry;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
@@ -62,6 +63,12 @@ public sealed record OrchestrationRequest : IDeliveryFields
     /// </summary>
     [JsonPropertyName("retentionInMS")]
     public long? RetentionInMs { get; init; }
+
+    /// <summary>
+    /// Where to POST the orchestration (as <c>GET /orchestrations/{id}</c> shows it) once it ends, and for which endings;
+    /// POST only. After a retry, its next ending is reported again.
+    /// </summary>
+    public CallbackRequest? Callback { get; init; }
 }
 
 /// <summary>One step of an orchestration request.</summary>

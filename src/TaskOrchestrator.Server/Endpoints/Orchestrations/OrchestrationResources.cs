@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using TaskOrchestrator.Orchestrations;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Tasks;
 
 namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
@@ -18,6 +19,8 @@ namespace TaskOrchestrator.Server.Endpoints.Orchestrations;
 /// <param name="ScheduledFor">The instant of that occurrence (its start).</param>
 /// <param name="Labels">Its labels (empty for none).</param>
 /// <param name="PreviousRuns">The failed runs retries resumed from, oldest first (the latest 20).</param>
+/// <param name="Callback">Where its ending is reported, if anywhere.</param>
+/// <param name="CallbackDelivery">How the report of its latest ending went, once it ended with an outcome the callback reports.</param>
 public sealed record OrchestrationResource(
     Guid Id,
     DateTimeOffset CreatedAt,
@@ -31,7 +34,9 @@ public sealed record OrchestrationResource(
     Guid? ScheduleId = null,
     DateTimeOffset? ScheduledFor = null,
     IReadOnlyDictionary<string, string>? Labels = null,
-    OrchestrationPreviousRunResource[]? PreviousRuns = null)
+    OrchestrationPreviousRunResource[]? PreviousRuns = null,
+    CallbackResource? Callback = null,
+    CallbackDeliveryResource? CallbackDelivery = null)
 {
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
@@ -43,7 +48,7 @@ public sealed record OrchestrationResource(
     public static OrchestrationResource From(OrchestrationSnapshot o) => new(
         o.Id, o.CreatedAt, o.StartAt, (long)(o.StartAt - o.CreatedAt).TotalMilliseconds, o.Status, o.FailureReason, o.CurrentStep, o.FinishedAt,
         [.. o.Steps.Select(OrchestrationStepResource.From)], o.ScheduleId, o.ScheduledFor, o.Labels ?? OrchestrationSummaryResource.NoLabels,
-        [.. (o.PreviousRuns ?? []).Select(OrchestrationPreviousRunResource.From)])
+        [.. (o.PreviousRuns ?? []).Select(OrchestrationPreviousRunResource.From)], CallbackResource.From(o.Callback), CallbackDeliveryResource.From(o.CallbackDelivery))
     {
         Owner = o.Owner,
         ExpiresAt = o.ExpiresAt,

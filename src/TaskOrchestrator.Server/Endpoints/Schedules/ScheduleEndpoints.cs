@@ -105,7 +105,7 @@ public static class ScheduleEndpoints
         var definition = new ScheduleDefinition(
             user.Subject(), now, parts.Cron?.Trim(), parts.Every, parts.TimeZone ?? "UTC", parts.StartAt, parts.EndAt, parts.Overlap ?? ScheduleOverlap.Skip,
             parts.CatchUp ?? ScheduleCatchUp.Latest, parts.CatchUpWindow ?? options.Value.DefaultCatchUpWindow, parts.Target!,
-            LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null);
+            LabelRules.ToLabels(request.Labels) is { Count: > 0 } labels ? labels : null, parts.Callback);
         ScheduleCommandResult result;
         try
         {
@@ -193,7 +193,7 @@ public static class ScheduleEndpoints
 
         var change = new ScheduleChange(
             parts.Cron?.Trim(), parts.Every, parts.TimeZone, parts.StartAt, parts.EndAt, parts.Overlap, parts.CatchUp, parts.CatchUpWindow, parts.Target,
-            Labels: LabelRules.ToLabels(request.Labels));
+            Labels: LabelRules.ToLabels(request.Labels), Callback: parts.Callback);
         var result = await schedules.Grain(found).UpdateAsync(change, user.OwnerScope());
         return result.Outcome == TaskCommandOutcome.Ok ? TypedResults.Ok(ToResource(result.Schedule!, null)) : ProblemFor(schedules, found, result);
     }

@@ -1,3 +1,4 @@
+using TaskOrchestrator.Callbacks;
 using TaskOrchestrator.Orchestrations;
 using TaskOrchestrator.Schedules;
 using TaskOrchestrator.Server.Endpoints.Callbacks;
@@ -16,7 +17,7 @@ internal static class ScheduleRequestValidator
     /// <summary>The parts of a valid request; a part the request did not give is null.</summary>
     public sealed record Parts(
         string? Cron, TimeSpan? Every, string? TimeZone, DateTimeOffset? StartAt, DateTimeOffset? EndAt, ScheduleOverlap? Overlap, ScheduleCatchUp? CatchUp,
-        TimeSpan? CatchUpWindow, ScheduleTarget? Target, string? CheckUrlField = null)
+        TimeSpan? CatchUpWindow, ScheduleTarget? Target, string? CheckUrlField = null, CompletionCallback? Callback = null)
     {
         /// <summary>True when nothing at all was given (an empty PATCH).</summary>
         public bool IsEmpty => this with { CheckUrlField = null } == new Parts(null, null, null, null, null, null, null, null, null);
@@ -33,9 +34,14 @@ internal static class ScheduleRequestValidator
                 }
             }
 
+            if (Callback is { } callback)
+            {
+                yield return new("callback.url", callback.Url, null);
+            }
+
             if (Target?.Orchestration is { } o)
             {
-                var orchestration = new OrchestrationDefinition("", default, default, o.Steps, o.ConditionCheck, o.FallbackUrl, o.Delivery);
+                var orchestration = new OrchestrationDefinition("", default, default, o.Steps, o.ConditionCheck, o.FallbackUrl, o.Delivery, Callback: o.Callback);
                 foreach (var target in TargetUrlGuard.TargetsOf(orchestration, CheckUrlField ?? "conditionCheck.taskURL"))
                 {
                     yield return target with { Field = "orchestration." + target.Field };
@@ -54,6 +60,7 @@ internal static class ScheduleRequestValidator
     {
         var errors = new Dictionary<string, string[]>();
         Labels.LabelRules.Validate(request.Labels, errors);
+        CallbackRequestValidator.Validate(request.Callback, null, "", errors);
         if (create ? request.Cron is null == request.EveryInMs is null : request.Cron is not null && request.EveryInMs is not null)
         {
             errors["cron"] = [create ? "Give exactly one of cron or everyInMS." : "Give cron or everyInMS, not both."];
@@ -120,7 +127,9 @@ internal static class ScheduleRequestValidator
         }
 
         var (target, checkUrlField) = ValidateTarget(request, create, defaults, maxCallsPerOrchestration, errors);
-        parts = new Parts(request.Cron, every, request.TimeZone, request.StartAt, request.EndAt, overlap, catchUp, window, target, checkUrlField);
+        parts = new Parts(
+            request.Cron, every, request.TimeZone, request.StartAt, request.EndAt, overlap, catchUp, window, target, checkUrlField,
+            errors.ContainsKey("callback.url") || errors.ContainsKey("callback.on") ? null : request.Callback.ToCallback());
         if (create && errors.Count == 0)
         {
             CheckCadence(request.Cron, every, request.TimeZone ?? "UTC", request.StartAt ?? now, request.StartAt, request.EndAt, options, now, errors);
@@ -223,7 +232,8 @@ internal static class ScheduleRequestValidator
                 errors["orchestration"] = [OrchestrationWork.Refusal(calls, maxCallsPerOrchestration)];
             }
 
-            return (new ScheduleTarget(null, new ScheduledOrchestration(definition.Steps, definition.ConditionCheck, definition.FallbackUrl, definition.Delivery)), input.DefaultCheck.Url);
+            return (new ScheduleTarget(null, new ScheduledOrchestration(definition.Steps, definition.ConditionCheck, definition.FallbackUrl, definition.Delivery, definition.Callback)),
+                input.DefaultCheck.Url);
         }
 
         if (create)

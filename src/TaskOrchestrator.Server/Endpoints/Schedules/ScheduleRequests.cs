@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using TaskOrchestrator.Server.Endpoints.Callbacks;
 using TaskOrchestrator.Server.Endpoints.Orchestrations;
 using TaskOrchestrator.Server.Endpoints.Tasks;
 
@@ -47,4 +48,11 @@ public sealed record ScheduleRequest
 
     /// <summary>Labels to find the schedule by, same rules as a task's; every run it creates carries them. On PATCH they replace all of them (for runs created from then on).</summary>
     public Dictionary<string, string?>? Labels { get; init; }
+
+    /// <summary>
+    /// The completion callback of every run the schedule creates (a schedule itself never ends): each task or
+    /// orchestration is created carrying it, unless its own definition (<c>task.callback</c>, <c>orchestration.callback</c>)
+    /// gives one. On PATCH it replaces the current one, for runs created from then on.
+    /// </summary>
+    public CallbackRequest? Callback { get; init; }
 }

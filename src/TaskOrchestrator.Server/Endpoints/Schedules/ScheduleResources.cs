@@ -26,6 +26,7 @@ namespace TaskOrchestrator.Server.Endpoints.Schedules;
 /// <param name="NextRuns">The next five occurrences, in the schedule's zone (ISO 8601 with its offset); empty while paused or once ended.</param>
 /// <param name="RecentRuns">Its latest occurrences, newest first (in a listing: absent).</param>
 /// <param name="Labels">Its labels (empty for none); each run it creates carries them.</param>
+/// <param name="Callback">The completion callback each run it creates carries, unless the run's own definition gives one.</param>
 public sealed record ScheduleResource(
     Guid Id,
     ScheduleStatus Status,
@@ -43,7 +44,8 @@ public sealed record ScheduleResource(
     ScheduledOrchestrationResource? Orchestration,
     IReadOnlyList<string> NextRuns,
     IReadOnlyList<ScheduleRunResource>? RecentRuns,
-    IReadOnlyDictionary<string, string>? Labels = null)
+    IReadOnlyDictionary<string, string>? Labels = null,
+    CallbackResource? Callback = null)
 {
     /// <summary>The subject that owns it: the caller's own, or for an admin, any owner's.</summary>
     public string? Owner { get; init; }
@@ -57,7 +59,7 @@ public sealed record ScheduleResource(
         d.Target.Orchestration is { } o ? ScheduledOrchestrationResource.From(o) : null,
         [.. nextRuns.Select(Format)],
         recentRuns?.Select(r => ScheduleRunResource.From(r, r.RunId is { } run && outcomes?.TryGetValue(run, out var outcome) == true ? outcome : null)).ToArray(),
-        d.Labels ?? OrchestrationSummaryResource.NoLabels)
+        d.Labels ?? OrchestrationSummaryResource.NoLabels, CallbackResource.From(d.Callback))
     {
         Owner = d.Owner,
     };
@@ -93,12 +95,14 @@ public sealed record ScheduledTaskResource(
 /// <param name="Tasks">Its steps' URLs and methods, in order.</param>
 /// <param name="ConditionCheckUrl">Its default condition check's URL, if any.</param>
 /// <param name="FallbackTaskUrl">Its default fallback, if any.</param>
+/// <param name="Callback">The completion callback each orchestration it creates carries.</param>
 public sealed record ScheduledOrchestrationResource(
-    IReadOnlyList<ScheduledStepResource> Tasks, [property: JsonPropertyName("conditionCheckTaskURL")] string? ConditionCheckUrl, [property: JsonPropertyName("fallbackTaskURL")] string? FallbackTaskUrl)
+    IReadOnlyList<ScheduledStepResource> Tasks, [property: JsonPropertyName("conditionCheckTaskURL")] string? ConditionCheckUrl, [property: JsonPropertyName("fallbackTaskURL")] string? FallbackTaskUrl,
+    CallbackResource? Callback = null)
 {
     /// <summary>Maps a scheduled orchestration to the API's shape.</summary>
     public static ScheduledOrchestrationResource From(ScheduledOrchestration o) =>
-        new([.. o.Steps.Select(s => new ScheduledStepResource(s.Url, s.Method))], o.ConditionCheck?.Url, o.FallbackUrl);
+        new([.. o.Steps.Select(s => new ScheduledStepResource(s.Url, s.Method))], o.ConditionCheck?.Url, o.FallbackUrl, CallbackResource.From(o.Callback));
 }
 
 /// <summary>One step of a scheduled orchestration.</summary>
