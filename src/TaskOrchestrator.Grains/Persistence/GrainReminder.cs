@@ -44,12 +44,26 @@ internal sealed class GrainReminder(Grain grain, string name)
     private async Task RemoveAfterAsync(Task previous)
     {
         await AfterAsync(previous);
-        var reminder = _handle ?? await grain.GetReminder(name);
-        if (reminder is not null)
+        var kept = _handle;
+        _handle = null;
+        if (kept is not null)
         {
-            await grain.UnregisterReminder(reminder);
+            try
+            {
+                await grain.UnregisterReminder(kept);
+                return;
+            }
+            catch (ReminderException)
+            {
+                // The row's ETag is no longer the handle's (seen under load on Azurite, dozens of tasks in a 10-second
+                // run). Keeping the stale handle made every later tick fail the same way: a task write, a refused delete
+                // and a read every reminder period, for as long as the silo ran. Read the row's current ETag instead.
+            }
         }
 
-        _handle = null;
+        if (await grain.GetReminder(name) is { } current)
+        {
+            await grain.UnregisterReminder(current);
+        }
     }
 }

@@ -66,6 +66,14 @@ public static class AuthExtensions
                         .Select(v => new SymmetricSecurityKey(Convert.FromBase64String(v!)));
                 }
             });
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .PostConfigure<TimeProvider>((o, time) =>
+            {
+                // A client sends the same token with every request: validate each token once (see ValidatedTokenCache).
+                var handlers = o.TokenHandlers.Select(h => h is ValidatedTokenCache ? h : new ValidatedTokenCache(h, time)).ToList();
+                o.TokenHandlers.Clear();
+                handlers.ForEach(o.TokenHandlers.Add);
+            });
         services.AddAuthorizationBuilder()
             .AddPolicy(TaskOwnerPolicy, p => p.RequireAuthenticatedUser().RequireClaim(TaskClaims.SubjectClaim))
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireAssertion(c => c.User.IsAdmin()));
