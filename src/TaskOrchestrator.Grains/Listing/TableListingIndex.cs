@@ -39,7 +39,7 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         _tables = tables;
         _table = tables.GetTableClient(tableName);
         _ensureTable = ensureTable;
-        _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
+        _writer = new TableBatchWriter(_table, concurrentFlushes: 1, StorageClients.TransactionSenderFor(tables));
     }
 
     /// <summary>
