@@ -50,7 +50,7 @@ internal sealed class TransactionResponse
         if (changesetBoundary is null)
         {
             // No changeset: the service refused the request as a whole, in one application/http part.
-            return FromParts(body, [batchContent], actionCount);
+            return FromParts(body, [batchParts[0]], actionCount);
         }
 
         return FromParts(body, Parts(body, batchContent, changesetBoundary, "changeset"), actionCount);

@@ -18,7 +18,7 @@ public sealed class TransactionResponseTests
         var answer = TransactionResponse.Parse(ContentType, body, 2);
 
         Assert.Null(answer.Failure);
-        Assert.Equal(["W/\"datetime'2026-12-03T17%3A00%3A00.1Z'\"", null], answer.ETags!);
+        Assert.Equal(new string?[] { "W/\"datetime'2026-12-03T17%3A00%3A00.1Z'\"", null }, answer.ETags!);
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class TransactionResponseTests
         var body = Batch(Part("HTTP/1.1 201 Created\r\nETag: W/\"x\"\r\n\r\n{}")).AsSpan().ToArray();
         var lf = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(body).Replace("\r\n", "\n", StringComparison.Ordinal));
 
-        Assert.Equal(["W/\"x\""], TransactionResponse.Parse(ContentType, lf, 1).ETags!);
+        Assert.Equal(new string?[] { "W/\"x\"" }, TransactionResponse.Parse(ContentType, lf, 1).ETags!);
     }
 
     [Fact]
