@@ -19,7 +19,7 @@ public sealed class TableTransactionSenderTests : IClassFixture<AzuriteFixture>,
 
     public TableTransactionSenderTests(AzuriteFixture azurite)
     {
-        _tables = StorageClients.CreateTableServiceClient(azurite.ConnectionString);
+        _tables = StorageClients.CreateTableServiceClient(azurite.ConnectionString, new StorageOptions { DirectTransactions = true });
         _table = _tables.GetTableClient($"X{Guid.NewGuid():N}");
         _sender = StorageClients.TransactionSenderFor(_tables) ?? throw new InvalidOperationException("No sender for an account-key connection string.");
     }
@@ -141,7 +141,7 @@ public sealed class TableTransactionSenderTests : IClassFixture<AzuriteFixture>,
     {
         var closed = StorageClients.CreateTableServiceClient(
             AzuriteProcess.ConnectionStringFor(FreePorts.Consecutive(1), FreePorts.Consecutive(1), FreePorts.Consecutive(1)),
-            new StorageOptions { MaxRetries = 1, RequestTimeout = TimeSpan.FromSeconds(1) });
+            new StorageOptions { MaxRetries = 1, RequestTimeout = TimeSpan.FromSeconds(1), DirectTransactions = true });
         var sender = StorageClients.TransactionSenderFor(closed)!;
         var before = StorageCallCounter.Instance.Snapshot().GetValueOrDefault("POST $batch");
 
