@@ -31,7 +31,7 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     private readonly TableClient _table;
     private readonly TableBatchWriter _writer;
     private readonly Func<Task> _ensureTable;
-    private readonly ConcurrentDictionary<string, TableCreation> _ownerTables = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, OwnerTable> _ownerTables = new(StringComparer.Ordinal);
 
     public TableListingIndex(TableServiceClient tables, string tableName, Func<Task> ensureTable)
     {
@@ -39,7 +39,7 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         _tables = tables;
         _table = tables.GetTableClient(tableName);
         _ensureTable = ensureTable;
-        _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
+        _writer = new TableBatchWriter(_table, concurrentFlushes: 1, StorageClients.TransactionSenderFor(tables));
     }
 
     /// <summary>
@@ -335,17 +335,21 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
     /// <summary>The item of a listing row, joined from its properties.</summary>
     public static byte[] ReadItem(TableEntity row) => ItemChunks.Read(row, ItemProperty);
 
-    /// <summary>The owner's table, created on first use (remembered per process).</summary>
+    /// <summary>The owner's table, created on first use (remembered per process, with its client: one per write would cost a URI build each).</summary>
     private async Task<TableClient> OwnerTableAsync(string owner)
     {
-        var name = ListingKeys.OwnerTable(_table.Name, owner);
         if (_ownerTables.Count >= MaxKnownOwnerTables)
         {
             _ownerTables.Clear();
         }
 
-        await _ownerTables.GetOrAdd(name, n => new TableCreation(_tables, n)).EnsureAsync();
-        return _tables.GetTableClient(name);
+        var known = _ownerTables.GetOrAdd(owner, o =>
+        {
+            var name = ListingKeys.OwnerTable(_table.Name, o);
+            return new OwnerTable(_tables.GetTableClient(name), new TableCreation(_tables, name));
+        });
+        await known.Creation.EnsureAsync();
+        return known.Table;
     }
 
     private Task Upsert(TableClient table, string partition, string row, ReadOnlyMemory<byte> item)
@@ -359,4 +363,6 @@ internal sealed class TableListingIndex<TStatus> : IAsyncDisposable
         _writer.WriteAsync(table, new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, row), ETag.All), missingIsFine: true);
 
     private static int ToInt(TStatus status) => Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture);
+
+    private sealed record OwnerTable(TableClient Table, TableCreation Creation);
 }

@@ -69,7 +69,7 @@ public sealed class AzureTaskStorage : IGrainStorage, ITaskIndex, IListingMigrat
         ArgumentNullException.ThrowIfNull(tables);
         ArgumentNullException.ThrowIfNull(indexTables);
         _table = tables.GetTableClient(tableName);
-        _writer = new TableBatchWriter(_table, concurrentFlushes: 1);
+        _writer = new TableBatchWriter(_table, concurrentFlushes: 1, StorageClients.TransactionSenderFor(tables));
         var indexTable = IndexTableName(tableName);
         _created = new TableCreation(tables, tableName);
         _listing = new TableListingIndex<ScheduledTaskStatus>(indexTables, indexTable, new TableCreation(indexTables, indexTable).EnsureAsync);

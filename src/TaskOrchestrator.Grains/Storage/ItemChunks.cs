@@ -14,7 +14,11 @@ internal static class ItemChunks
     /// <summary>The most properties a value may span: 15 x 64,000 bytes stays under a row's 1 MiB.</summary>
     public const int MaxChunks = 15;
 
-    /// <summary>Sets <paramref name="value"/> on <paramref name="entity"/> under <paramref name="name"/>, split as needed.</summary>
+    /// <summary>
+    /// Sets <paramref name="value"/> on <paramref name="entity"/> under <paramref name="name"/>, split as needed. The
+    /// properties wrap <paramref name="value"/> without copying it (one item goes into several listing rows): it must not
+    /// change until the row is written.
+    /// </summary>
     public static void Write(TableEntity entity, string name, ReadOnlyMemory<byte> value)
     {
         var chunks = (value.Length + ChunkBytes - 1) / ChunkBytes;
@@ -25,13 +29,13 @@ internal static class ItemChunks
 
         if (chunks <= 1)
         {
-            entity[name] = value.ToArray();
+            entity[name] = new BinaryData(value);
             return;
         }
 
         for (var i = 0; i < chunks; i++)
         {
-            entity[ChunkName(name, i)] = value.Slice(i * ChunkBytes, Math.Min(ChunkBytes, value.Length - i * ChunkBytes)).ToArray();
+            entity[ChunkName(name, i)] = new BinaryData(value.Slice(i * ChunkBytes, Math.Min(ChunkBytes, value.Length - i * ChunkBytes)));
         }
     }
 

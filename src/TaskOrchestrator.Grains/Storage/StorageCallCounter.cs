@@ -35,11 +35,10 @@ public sealed class StorageCallCounter : HttpPipelinePolicy
         return ProcessNextAsync(message, pipeline);
     }
 
-    private void Count(HttpMessage message)
-    {
-        var key = $"{message.Request.Method} {TableOf(message.Request.Uri.Path)}";
-        _counts.AddOrUpdate(key, 1, static (_, n) => n + 1);
-    }
+    /// <summary>Counts a request sent outside the Azure SDK's pipeline (see <see cref="Transactions.TableTransactionSender"/>).</summary>
+    internal void Count(string method, string table) => _counts.AddOrUpdate($"{method} {table}", 1, static (_, n) => n + 1);
+
+    private void Count(HttpMessage message) => Count(message.Request.Method.ToString(), TableOf(message.Request.Uri.Path));
 
     // Paths look like /devstoreaccount1/Table(PartitionKey='…',RowKey='…') on Azurite and /Table(…) on Azure.
     private static string TableOf(string path)

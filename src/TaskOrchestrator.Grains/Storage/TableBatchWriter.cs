@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Azure;
 using Azure.Data.Tables;
 using Orleans.Storage;
+using TaskOrchestrator.Storage.Transactions;
 
 namespace TaskOrchestrator.Storage;
 
@@ -25,14 +26,19 @@ internal sealed class TableBatchWriter : IAsyncDisposable
     private const int MaxRowsPerFlush = 2_000;
 
     private readonly TableClient _defaultTable;
+    private readonly TableTransactionSender? _sender;
     private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _flushSlots;
     private readonly Task _loop;
 
-    /// <summary>A writer whose <see cref="WriteAsync(TableTransactionAction, bool)"/> writes to <paramref name="table"/>.</summary>
-    public TableBatchWriter(TableClient table, int concurrentFlushes)
+    /// <summary>
+    /// A writer whose <see cref="WriteAsync(TableTransactionAction, bool)"/> writes to <paramref name="table"/>, sending
+    /// transactions with <paramref name="sender"/> when there is one and with the Azure SDK otherwise (single rows always).
+    /// </summary>
+    public TableBatchWriter(TableClient table, int concurrentFlushes, TableTransactionSender? sender = null)
     {
         _defaultTable = table;
+        _sender = sender;
         _flushSlots = new SemaphoreSlim(concurrentFlushes);
         _loop = Task.Run(RunAsync);
     }
@@ -167,6 +173,29 @@ internal sealed class TableBatchWriter : IAsyncDisposable
                 {
                     rows[0].Completion.TrySetResult(await SendOneAsync(rows[0].Table, rows[0].Action));
                     return;
+                }
+
+                if (_sender is not null && await _sender.SendAsync(rows[0].Table, rows.ConvertAll(r => r.Action)) is { } answer)
+                {
+                    if (answer.Failure is null)
+                    {
+                        for (var i = 0; i < rows.Count; i++)
+                        {
+                            rows[i].Completion.TrySetResult(answer.ETags![i] is { } eTag ? new ETag(eTag) : default);
+                        }
+
+                        return;
+                    }
+
+                    if (answer.FailedIndex is not int broken || broken >= rows.Count)
+                    {
+                        throw answer.Failure;
+                    }
+
+                    // As below: the transaction applied nothing; settle the row that broke it and send the others again.
+                    Settle(rows[broken], answer.Failure);
+                    rows.RemoveAt(broken);
+                    continue;
                 }
 
                 var response = await rows[0].Table.SubmitTransactionAsync(rows.Select(r => r.Action));
