@@ -43,9 +43,9 @@ public sealed class StorageOptions
     /// service's own HTTP client, built and parsed as bytes, rather than the Azure SDK's (which allocates several times
     /// more per row). Applies only when the connection string carries an account key (<c>AccountName</c> and
     /// <c>AccountKey</c>, or <c>UseDevelopmentStorage=true</c>); other connection strings (a SAS) always use the SDK.
-    /// Default false (every request through the SDK): with it on, one server test still fails (see docs/performance.md).
+    /// Default true; false sends every request through the SDK.
     /// </summary>
-    public bool DirectTransactions { get; set; }
+    public bool DirectTransactions { get; set; } = true;
 }
 
 /// <summary>The storage back ends.</summary>

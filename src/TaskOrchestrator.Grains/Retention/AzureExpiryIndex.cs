@@ -7,14 +7,16 @@ namespace TaskOrchestrator.Retention;
 /// <summary>
 /// The expiry rows (tasks and orchestrations, told apart by row key) in an Azure Storage table (<c>{task table}Expiry</c>), partitioned by 10-second bucket of the expiry
 /// instant (see <see cref="ExpiryKeys"/>). Azure Tables has no TTL: the sweep reads the partitions up to now (a range
-/// of partition keys, so it reads what is due and not the table) and deletes rows in batches of up to 100 per bucket.
+/// of partition keys, so it reads what is due and not the table). Rows are added and deleted through group commit
+/// (<see cref="TableBatchWriter"/>): the tasks finishing in one 10-second bucket share a partition, so under load their
+/// expiry rows share a storage call, as the sweep's deletes of one bucket do.
 /// </summary>
-public sealed class AzureExpiryIndex : IExpiryIndex
+public sealed class AzureExpiryIndex : IExpiryIndex, IAsyncDisposable
 {
     private const string ExpiresAtProperty = "ExpiresAt";
-    private const int MaxBatch = 100;
     private readonly TableClient _table;
     private readonly TableCreation _created;
+    private readonly TableBatchWriter _writer;
 
     /// <summary>Creates the index over <paramref name="tableName"/> (created on first use).</summary>
     public AzureExpiryIndex(TableServiceClient tables, string tableName)
@@ -22,6 +24,7 @@ public sealed class AzureExpiryIndex : IExpiryIndex
         ArgumentNullException.ThrowIfNull(tables);
         _table = tables.GetTableClient(tableName);
         _created = new TableCreation(tables, tableName);
+        _writer = new TableBatchWriter(_table, concurrentFlushes: 1, StorageClients.TransactionSenderFor(tables));
     }
 
     /// <summary>The table of the expiry rows of the tasks in <paramref name="taskTable"/>.</summary>
@@ -32,7 +35,7 @@ public sealed class AzureExpiryIndex : IExpiryIndex
     {
         await _created.EnsureAsync();
         var entity = new TableEntity(ExpiryKeys.Bucket(expiresAt), ExpiryKeys.RowKey(kind, id)) { [ExpiresAtProperty] = expiresAt };
-        await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        await _writer.WriteAsync(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity)).WaitAsync(cancellationToken);
     }
 
     /// <inheritdoc />
@@ -64,25 +67,13 @@ public sealed class AzureExpiryIndex : IExpiryIndex
     public async Task RemoveAsync(IReadOnlyCollection<ExpiryEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
-        foreach (var bucket in entries.GroupBy(e => e.Bucket))
-        {
-            foreach (var chunk in bucket.Chunk(MaxBatch))
-            {
-                var actions = chunk.Select(e => new TableTransactionAction(
-                    TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Kind, e.Id)), ETag.All));
-                try
-                {
-                    await _table.SubmitTransactionAsync(actions, cancellationToken);
-                }
-                catch (TableTransactionFailedException)
-                {
-                    // A row of the batch was deleted already (a sweep that stopped midway): one by one, a missing one is fine.
-                    foreach (var entry in chunk)
-                    {
-                        await _table.DeleteEntityAsync(entry.Bucket, ExpiryKeys.RowKey(entry.Kind, entry.Id), ETag.All, cancellationToken);
-                    }
-                }
-            }
-        }
+
+        // A row deleted already (a sweep that stopped midway) is fine; the writer settles it alone and sends the others.
+        await Task.WhenAll(entries.Select(e => _writer.WriteAsync(
+            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Kind, e.Id)), ETag.All),
+            missingIsFine: true))).WaitAsync(cancellationToken);
     }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
