@@ -67,4 +67,26 @@ public sealed class BulkAndLabelTests(ConsoleFixture fixture)
         await Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
         await Expect(page.Locator($"tr[data-task-id='{other}']")).ToHaveCountAsync(0);
     });
+
+    [Fact]
+    public Task Tasks_FilterTypedBetweenPolls_IsKeptWhenThePageRefreshes() => fixture.RunAsync(nameof(Tasks_FilterTypedBetweenPolls_IsKeptWhenThePageRefreshes), async page =>
+    {
+        var token = TestTokens.Create($"user-{Guid.NewGuid():N}");
+        using var api = fixture.Api(token);
+        var task = await ConsoleFixture.CreateTaskAsync(api, new { taskURL = fixture.Target.UrlFor(), delayInMS = 600_000 });
+
+        await fixture.SignInAsync(page, token);
+        await page.GotoAsync($"{fixture.ConsoleUrl}#/tasks");
+        await Expect(page.Locator($"tr[data-task-id='{task}']")).ToBeVisibleAsync();
+        var updated = page.Locator(".updated");
+        await Expect(updated).ToContainTextAsync("Updated");
+        var before = await updated.TextContentAsync();
+        await page.GetByLabel("Label", new() { Exact = true }).FillAsync("team:billing");
+        await page.GetByLabel("Status").SelectOptionAsync("Failed");
+
+        // The page polls every 3 s: once it has refreshed, what was typed is still there.
+        await Expect(updated).Not.ToHaveTextAsync(before!, new() { Timeout = 15_000 });
+        await Expect(page.GetByLabel("Label", new() { Exact = true })).ToHaveValueAsync("team:billing");
+        await Expect(page.GetByLabel("Status")).ToHaveValueAsync("Failed");
+    });
 }

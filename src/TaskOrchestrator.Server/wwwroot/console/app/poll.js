@@ -65,3 +65,12 @@ export function usePoll(load, intervalMs, deps) {
   const refresh = useCallback(() => wake.current(), []);
   return { ...state, refresh };
 }
+
+// A filter field's value as typed: it starts from the value the page shows (from its URL) and follows it when that
+// changes, but a re-render of the polled page leaves it alone (a field bound to the URL's value straight would lose
+// what the user typed since the last poll). Returns the value and an input handler.
+export function useDraft(value) {
+  const [draft, setDraft] = useState(value);
+  useEffect(() => setDraft(value), [value]);
+  return [draft, (event) => setDraft(event.currentTarget.value)];
+}

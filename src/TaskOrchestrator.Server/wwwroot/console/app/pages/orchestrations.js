@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { usePoll } from '../poll.js';
+import { useDraft, usePoll } from '../poll.js';
 import { href, navigate } from '../router.js';
 import { maskUrl, shortId } from '../format.js';
 import { ConfirmDialog, Field, Notice, Pager, Problem, StatusBadge, Table, Time } from '../ui.js';
@@ -14,6 +14,7 @@ const pageSize = 25;
 
 export function Orchestrations({ params, identity }) {
   const status = params.get('status') ?? '';
+  const [statusDraft, onStatus] = useDraft(status);
   const [cursors, setCursors] = useState([null]);
   const after = cursors.at(-1);
   const page = usePoll(async (signal) => {
@@ -49,7 +50,7 @@ export function Orchestrations({ params, identity }) {
       navigate('orchestrations', { status: new FormData(e.currentTarget).get('status') });
     }}>
       <${Field} id="filter-status" label="Status">
-        <select id="filter-status" name="status" value=${status}>
+        <select id="filter-status" name="status" value=${statusDraft} onChange=${onStatus}>
           <option value="">Any</option>
           ${statuses.map((s) => html`<option value=${s}>${s}</option>`)}
         </select>

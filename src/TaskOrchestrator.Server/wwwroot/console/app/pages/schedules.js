@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
-import { usePoll } from '../poll.js';
+import { useDraft, usePoll } from '../poll.js';
 import { href, navigate } from '../router.js';
 import { describeSchedule } from '../cron.js';
 import { duration, maskUrl, shortId } from '../format.js';
@@ -13,6 +13,7 @@ const pageSize = 25;
 
 export function Schedules({ params, identity }) {
   const status = params.get('status') ?? '';
+  const [statusDraft, onStatus] = useDraft(status);
   const [cursors, setCursors] = useState([null]);
   const after = cursors.at(-1);
   const page = usePoll(async (signal) => {
@@ -49,7 +50,7 @@ export function Schedules({ params, identity }) {
       navigate('schedules', { status: new FormData(e.currentTarget).get('status') });
     }}>
       <${Field} id="filter-status" label="Status">
-        <select id="filter-status" name="status" value=${status}>
+        <select id="filter-status" name="status" value=${statusDraft} onChange=${onStatus}>
           <option value="">Any</option><option value="Active">Active</option><option value="Paused">Paused</option>
         </select>
       <//>

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api, idFromLocation } from '../api.js';
-import { usePoll } from '../poll.js';
+import { useDraft, usePoll } from '../poll.js';
 import { href, navigate } from '../router.js';
 import { maskUrl, parseLabelFilter, parseLines, shortId, taskStatuses } from '../format.js';
 import { Field, Labels, Notice, Pager, Problem, StatusBadge, Table, Time } from '../ui.js';
@@ -13,6 +13,8 @@ const pageSize = 25;
 export function Tasks({ params, identity }) {
   const status = params.get('status') ?? '';
   const label = params.get('label') ?? '';
+  const [statusDraft, onStatus] = useDraft(status);
+  const [labelDraft, onLabel] = useDraft(label);
   const [cursors, setCursors] = useState([null]);
   const [selected, setSelected] = useState(() => new Set());
   const [outcome, setOutcome] = useState(null);
@@ -111,13 +113,13 @@ export function Tasks({ params, identity }) {
     </div>
     <form class="filters" onSubmit=${filter} role="search" aria-label="Filter tasks">
       <${Field} id="filter-status" label="Status">
-        <select id="filter-status" name="status" value=${status}>
+        <select id="filter-status" name="status" value=${statusDraft} onChange=${onStatus}>
           <option value="">Any</option>
           ${taskStatuses.map((s) => html`<option value=${s}>${s}</option>`)}
         </select>
       <//>
       <${Field} id="filter-label" label="Label" error=${labelError?.message}>
-        <input id="filter-label" name="label" value=${label} placeholder="team:billing" autocomplete="off" spellcheck="false" />
+        <input id="filter-label" name="label" value=${labelDraft} onInput=${onLabel} placeholder="team:billing" autocomplete="off" spellcheck="false" />
       <//>
       <div class="filter-actions"><button type="submit">Filter</button></div>
     </form>
