@@ -45,7 +45,7 @@ public sealed class RetentionCrashTests(AzuriteFixture fixture)
                 await slots.WaitAsync();
                 try
                 {
-                    return Guid.Parse((string)(await TaskApi.CreateAsync(client, new { taskURL = fixture.Target.UrlFor(), delayInMS = 0, retentionInMS = 45_000 }))["id"]!);
+                    return Guid.Parse((string)(await TaskApi.CreateAsync(client, new { taskURL = fixture.Target.UrlFor(), delayInMS = 0, retentionInMS = 20_000 }))["id"]!);
                 }
                 finally
                 {
