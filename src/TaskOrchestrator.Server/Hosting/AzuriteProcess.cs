@@ -18,7 +18,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     // An orderly stop writes the data files; on disk they can take a moment.
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
+    // Once its three services say they closed (their data written), the node process should exit at once; one that
+    // lingers past this (an open handle keeps node's event loop alive) is killed rather than waited for.
+    private static readonly TimeSpan LingerAfterClosed = TimeSpan.FromSeconds(1);
+    private const int Services = 3;
+
     private readonly Process _process;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _closedServices;
     private int _disposed;
 
     private AzuriteProcess(Process process, int blobPort, int queuePort, int tablePort)
@@ -118,12 +125,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
         };
         arguments.ForEach(start.ArgumentList.Add);
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node to run Azurite.");
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) log(e.Data); };
+        var azurite = new AzuriteProcess(process, blobPort, queuePort, tablePort);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) azurite.OnOutput(e.Data, log); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) log(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        var azurite = new AzuriteProcess(process, blobPort, queuePort, tablePort);
         var deadline = Stopwatch.StartNew();
         while (!(IsListening(blobPort) && IsListening(queuePort) && IsListening(tablePort)))
         {
@@ -165,6 +171,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
+    // Azurite's own output, passed on; counts the services that say they closed.
+    private void OnOutput(string line, Action<string> log)
+    {
+        log(line);
+        if (line.Contains("service successfully closed", StringComparison.Ordinal) && Interlocked.Increment(ref _closedServices) == Services)
+        {
+            _closed.TrySetResult();
+        }
+    }
+
     /// <summary>Asks Azurite to stop (it writes its data files first) and waits for it; kills it if it takes over 10 s.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -183,9 +199,16 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         using var wait = new CancellationTokenSource(StopTimeout);
+        var exited = _process.WaitForExitAsync(wait.Token);
+        var closed = _closed.Task.ContinueWith(_ => Task.Delay(LingerAfterClosed), TaskScheduler.Default).Unwrap();
         try
         {
-            await _process.WaitForExitAsync(wait.Token);
+            if (await Task.WhenAny(exited, closed) != exited)
+            {
+                wait.Cancel();
+            }
+
+            await exited;
         }
         catch (OperationCanceledException)
         {
