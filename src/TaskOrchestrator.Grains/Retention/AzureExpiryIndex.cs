@@ -53,7 +53,7 @@ public sealed class AzureExpiryIndex : IExpiryIndex, IAsyncDisposable
                 continue;
             }
 
-            due.Add(new ExpiryEntry(row.PartitionKey, id, expiresAt, kind));
+            due.Add(new ExpiryEntry(row.PartitionKey, id, expiresAt, kind, row.ETag.ToString()));
             if (due.Count == limit)
             {
                 break;
@@ -68,9 +68,11 @@ public sealed class AzureExpiryIndex : IExpiryIndex, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(entries);
 
-        // A row deleted already (a sweep that stopped midway) is fine; the writer settles it alone and sends the others.
+        // Each row in the version the sweep read: one filed again since (the same key in the same bucket) stays. A row
+        // deleted already (a sweep that stopped midway) or changed is fine; the writer settles it alone and sends the others.
         await Task.WhenAll(entries.Select(e => _writer.WriteAsync(
-            new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Kind, e.Id)), ETag.All),
+            new TableTransactionAction(
+                TableTransactionActionType.Delete, new TableEntity(e.Bucket, ExpiryKeys.RowKey(e.Kind, e.Id)), e.Version is { } version ? new ETag(version) : ETag.All),
             missingIsFine: true))).WaitAsync(cancellationToken);
     }
 

@@ -50,9 +50,15 @@ public sealed class InMemoryExpiryIndex : IExpiryIndex
         ArgumentNullException.ThrowIfNull(entries);
         lock (_lock)
         {
+            // Each row as it was read: one filed again since (another expiry in the same bucket) stays, like a table row
+            // whose ETag changed.
             foreach (var entry in entries)
             {
-                _rows.Remove((entry.Bucket, ExpiryKeys.RowKey(entry.Kind, entry.Id)));
+                var key = (entry.Bucket, ExpiryKeys.RowKey(entry.Kind, entry.Id));
+                if (_rows.TryGetValue(key, out var row) && row.ExpiresAt == entry.ExpiresAt)
+                {
+                    _rows.Remove(key);
+                }
             }
         }
 

@@ -45,7 +45,8 @@ internal sealed class TableBatchWriter : IAsyncDisposable
 
     /// <summary>
     /// Queues one row action; completes with the row's new ETag once it is stored. A delete with
-    /// <paramref name="missingIsFine"/> also completes when the row did not exist (listing rows a crash may have left).
+    /// <paramref name="missingIsFine"/> also completes when the row did not exist (listing rows a crash may have left), or,
+    /// deleting by a given ETag, when the row now holds another version (the one named is gone all the same).
     /// </summary>
     public Task<ETag> WriteAsync(TableTransactionAction action, bool missingIsFine = false) => WriteAsync(_defaultTable, action, missingIsFine);
 
@@ -231,7 +232,7 @@ internal sealed class TableBatchWriter : IAsyncDisposable
 
     private static void Settle(PendingWrite row, RequestFailedException e)
     {
-        if (row.MissingIsFine && e.Status == 404)
+        if (row.MissingIsFine && (e.Status == 404 || (e.Status == 412 && row.Action.ETag != ETag.All)))
         {
             row.Completion.TrySetResult(default);
         }

@@ -14,6 +14,7 @@ public sealed class RetentionSweepTests
     private readonly List<Guid> _asked = [];
     private readonly List<(ExpiryKind Kind, Guid Id)> _askedKinds = [];
     private int _failAfter = int.MaxValue;
+    private Func<ExpiryEntry, Task>? _afterAsked;
 
     [Fact]
     public async Task RunAsync_SomeDue_RemovesExactlyTheDueTasksAndTheirRows()
@@ -129,6 +130,30 @@ public sealed class RetentionSweepTests
     }
 
     [Fact]
+    public async Task RunAsync_StaleRowFiledAgainInTheSameBucketWhileAsked_KeepsTheNewRow()
+    {
+        // Start is on a bucket's edge: the old row (due at +1 s) and the new one (due at +7 s) share the bucket and the key.
+        var retried = (await AddOrchestrationsAsync(1, TimeSpan.FromSeconds(1)))[0];
+        _orchestrations[retried] = null;
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _afterAsked = async entry =>
+        {
+            // Answered Stale (running again), then it finished again and filed its new row before the sweep deleted the old.
+            _orchestrations[entry.Id] = _time.GetUtcNow() + TimeSpan.FromSeconds(5);
+            await _index.AddAsync(ExpiryKind.Orchestration, entry.Id, _time.GetUtcNow() + TimeSpan.FromSeconds(5));
+        };
+
+        Assert.Equal(new SweepResult(1, 0, 0, 0, More: false, Stale: 1), await Sweep().RunAsync());
+        Assert.Equal(1, _index.Count);
+
+        _afterAsked = null;
+        _time.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(new SweepResult(1, 1, 0, 0, More: false), await Sweep().RunAsync());
+        Assert.Empty(_orchestrations);
+        Assert.Equal(0, _index.Count);
+    }
+
+    [Fact]
     public async Task RunAsync_TaskAndOrchestrationWithTheSameIdDue_KeepsTheirRowsApart()
     {
         var id = Guid.NewGuid();
@@ -153,7 +178,18 @@ public sealed class RetentionSweepTests
             _askedKinds.Add((entry.Kind, entry.Id));
         }
 
-        return entry.Kind == ExpiryKind.Orchestration ? ExpireOrchestrationAsync(entry.Id) : ExpireTaskAsync(entry.Id);
+        return AnswerAsync(entry);
+    }
+
+    private async Task<ExpiryOutcome> AnswerAsync(ExpiryEntry entry)
+    {
+        var outcome = await (entry.Kind == ExpiryKind.Orchestration ? ExpireOrchestrationAsync(entry.Id) : ExpireTaskAsync(entry.Id));
+        if (_afterAsked is { } after)
+        {
+            await after(entry);
+        }
+
+        return outcome;
     }
 
     // Stands in for the orchestration grain: Stale when it is not finished (retried) or expires later, else removed.
