@@ -115,13 +115,13 @@ public sealed partial class OrchestrationGrain
         }
     }
 
-    // Every task this orchestration created: its steps', their checks' attempts and fallbacks, and those of failed runs.
+    // The tasks this orchestration created itself: its steps' and fallbacks', and those of failed runs. The checks'
+    // attempt tasks go with their check (ConditionCheckGrain.RemoveAsync, which every check, retired ones too, is asked).
     private IEnumerable<Guid> ChildTaskIds()
     {
-        var current = State.Steps.SelectMany(s => s.CheckAttempts.Select(a => a.TaskId).Append(s.TaskId).Concat(s.FallbackTaskId is { } f ? [f] : []));
-        var previous = (State.PreviousRuns ?? []).Select(r => r.FailedStep)
-            .SelectMany(s => s.CheckAttempts.Select(a => a.TaskId).Concat(s.TaskId is { } t ? [t] : []).Concat(s.FallbackTaskId is { } f ? [f] : []));
-        return current.Concat(previous).Distinct();
+        var current = State.Steps.SelectMany(s => new[] { s.TaskId, s.FallbackTaskId });
+        var previous = (State.PreviousRuns ?? []).Select(r => r.FailedStep).SelectMany(s => new[] { s.TaskId, s.FallbackTaskId });
+        return current.Concat(previous).OfType<Guid>().Distinct();
     }
 
     private IEnumerable<Guid> CheckIds() =>
