@@ -20,13 +20,19 @@ internal sealed record BenchmarkOptions(
     string Cron,
     int RetentionMs = 60_000)
 {
+    /// <summary>
+    /// Environment variables given to the server process (and, for the runtime's <c>DOTNET_</c> settings, to the
+    /// <c>versus</c> peers): <c>--server-env NAME=VALUE[,NAME=VALUE…]</c>, e.g. to try another collector setting.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ServerEnvironment { get; init; } = new Dictionary<string, string>();
+
     public static readonly string[] Scenarios = ["lateness", "throughput", "burst", "pending", "storage-costs", "listing", "schedules", "versus", "retention"];
 
     public static BenchmarkOptions Parse(string[] args)
     {
         if (args.Length == 0 || !Scenarios.Contains(args[0]))
         {
-            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--cron EXPR (schedules)] [--retention-ms N (retention)]");
+            throw new ArgumentException($"Usage: <{string.Join('|', Scenarios)}> [--rate N] [--seconds N] [--count N] [--within N] [--delay-ms N] [--storage azure|memory] [--url U --token T] [--out file.json] [--concurrency N] [--tasks N --owners N (listing)] [--cron EXPR (schedules)] [--retention-ms N (retention)] [--server-env NAME=VALUE,…]");
         }
 
         var named = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -59,7 +65,10 @@ internal sealed record BenchmarkOptions(
             Int("tasks", 200_000),
             Int("owners", 100),
             Get("cron") ?? "*/5 * * * * *",
-            Int("retention-ms", 60_000));
+            Int("retention-ms", 60_000))
+        {
+            ServerEnvironment = ParseEnvironment(Get("server-env")),
+        };
         if (named.Count > 0)
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", named.Keys.Select(k => "--" + k))}");
@@ -85,11 +94,33 @@ internal sealed record BenchmarkOptions(
             throw new ArgumentException("--tasks must be at least 200 and --owners at least 1.");
         }
 
+        if (options.Url is not null && options.ServerEnvironment.Count > 0)
+        {
+            throw new ArgumentException("--server-env sets the environment of the server the benchmark starts: it does not go with --url.");
+        }
+
         if (options.Url is not null && options.Token is null)
         {
             throw new ArgumentException("--url needs --token (or TASKORCH_TOKEN): an admin token the service accepts.");
         }
 
         return options;
+    }
+
+    private static Dictionary<string, string> ParseEnvironment(string? list)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || pair.AsSpan(0, equals).ContainsAny(":= "))
+            {
+                throw new ArgumentException($"--server-env takes NAME=VALUE pairs separated by commas; '{pair}' is not one.");
+            }
+
+            environment[pair[..equals]] = pair[(equals + 1)..];
+        }
+
+        return environment;
     }
 }

@@ -17,6 +17,9 @@ internal sealed record Outcome(
     Percentiles ScheduleLatencyMs,
     IReadOnlyDictionary<int, int> StatusCodes)
 {
+    /// <summary>The latest arrivals (at most five), latest first: when each was due and how long its <c>POST</c> took.</summary>
+    public IReadOnlyList<LateArrival> Latest { get; init; } = [];
+
     /// <summary>Matches each accepted task to its arrivals at the target: lateness = arrival - dueAt.</summary>
     public static Outcome Of(IReadOnlyList<Scheduled> scheduled, IEnumerable<RecordedCall> calls)
     {
@@ -24,6 +27,7 @@ internal sealed record Outcome(
         var callCounts = calls.GroupBy(c => c.Path).ToDictionary(g => g.Key, g => g.Count());
         var accepted = scheduled.Where(s => s.StatusCode == 201).ToList();
         var lateness = new List<double>(accepted.Count);
+        var latest = new PriorityQueue<LateArrival, double>();
         int early = 0, lost = 0, duplicates = 0;
         foreach (var task in accepted)
         {
@@ -42,6 +46,11 @@ internal sealed record Outcome(
             }
 
             lateness.Add(ms);
+            latest.Enqueue(new LateArrival(task.DueAt.Value, ms, task.LatencyMs), ms);
+            if (latest.Count > 5)
+            {
+                latest.Dequeue();
+            }
         }
 
         return new Outcome(
@@ -56,7 +65,10 @@ internal sealed record Outcome(
             lost,
             Percentiles.Of(lateness),
             Percentiles.Of(scheduled.Select(s => s.LatencyMs)),
-            scheduled.GroupBy(s => s.StatusCode).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()));
+            scheduled.GroupBy(s => s.StatusCode).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()))
+        {
+            Latest = [.. latest.UnorderedItems.Select(i => i.Element).OrderByDescending(a => a.LatenessMs)],
+        };
     }
 
     public void Print(TextWriter output)
@@ -66,5 +78,18 @@ internal sealed record Outcome(
         output.WriteLine($"  lateness ms:        {LatenessMs}");
         output.WriteLine($"  schedule call ms:   {ScheduleLatencyMs}");
         output.WriteLine($"  status codes:       {string.Join(", ", StatusCodes.Select(kv => $"{kv.Key}: {kv.Value}"))}");
+        PrintLatest(output);
+    }
+
+    /// <summary>The latest arrivals, each with its due instant and how long its <c>POST</c> took (a slow one can explain it).</summary>
+    public void PrintLatest(TextWriter output)
+    {
+        if (Latest.Count > 0)
+        {
+            output.WriteLine($"  latest arrivals:    {string.Join("; ", Latest.Select(a => $"{a.LatenessMs:F1} ms (due {a.DueAt:HH:mm:ss.fff}, POST {a.ScheduleCallMs:F0} ms)"))}");
+        }
     }
 }
+
+/// <summary>One late arrival: the task's due instant, how late it arrived, and how long the <c>POST</c> that created it took.</summary>
+internal sealed record LateArrival(DateTimeOffset DueAt, double LatenessMs, double ScheduleCallMs);

@@ -44,6 +44,7 @@ object result = options.Scenario switch
     _ => await scenarios.PendingAsync(),
 };
 
+service.SaveServerLog(Console.Out);
 if (options.Out is { } path)
 {
     await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals }));

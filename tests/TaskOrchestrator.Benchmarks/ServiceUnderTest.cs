@@ -43,6 +43,8 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         };
         if (options.Storage == "memory")
         {
@@ -56,6 +58,11 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             settings["ConnectionStrings:AzureStorage"] = service._azurite.ConnectionString;
         }
 
+        foreach (var (name, value) in options.ServerEnvironment)
+        {
+            settings[name] = value;
+        }
+
         service._server = await ServerProcess.StartAsync(settings);
         service.Api = new HttpClient(handler) { BaseAddress = service._server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         service.Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Create("benchmark", roles: ["admin"], expires: DateTime.UtcNow.AddDays(1)));
@@ -65,6 +72,25 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
     /// <summary>The server's <c>/admin/stats</c>; <paramref name="gc"/> collects garbage first.</summary>
     public async Task<JsonObject> StatsAsync(bool gc = false) =>
         (await Api.GetFromJsonAsync<JsonObject>($"/admin/stats?gc={(gc ? "true" : "false")}"))!;
+
+    /// <summary>
+    /// Writes what the server printed (warnings and errors: the benchmark starts it at level Warning) to a file beside the
+    /// temporary files and says how many lines it has: a stall in a run is often explained there.
+    /// </summary>
+    public void SaveServerLog(TextWriter output)
+    {
+        if (_server is null)
+        {
+            return;
+        }
+
+        var lines = _server.Output.ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"taskorch-benchmark-server-{_server.Id}.log");
+        File.WriteAllLines(path, lines);
+        var warnings = lines.Count(l => l.StartsWith("warn:", StringComparison.Ordinal));
+        var errors = lines.Count(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
+        output.WriteLine($"server log: {warnings} warnings, {errors} errors, written to {path}");
+    }
 
     public async ValueTask DisposeAsync()
     {

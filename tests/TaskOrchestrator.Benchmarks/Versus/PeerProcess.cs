@@ -30,6 +30,10 @@ internal static class PeerProcess
         // settings are not a difference between the schedulers; the benchmark's own process runs workstation GC.
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["DOTNET_gcConcurrent"] = "1";
+        foreach (var (name, value) in options.ServerEnvironment.Where(e => e.Key.StartsWith("DOTNET_", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the {peer} peer process.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.WriteLine($"  [{peer}] {e.Data}"); };

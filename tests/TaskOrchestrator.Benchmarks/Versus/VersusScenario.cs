@@ -93,6 +93,7 @@ internal sealed class VersusScenario(BenchmarkOptions options, ServiceUnderTest 
         }
 
         var (outcome, _, _, cpu) = await scenarios.RunSteadyAsync(options.Rate, count, options.DelayMs);
+        outcome.PrintLatest(output);
         var settings = options.Storage == "memory"
             ? "TaskOrchestrator, the server process with its in-memory store (not durable)"
             : "TaskOrchestrator, the server process on Azurite (in memory), tasks scheduled over HTTP with a JWT";
