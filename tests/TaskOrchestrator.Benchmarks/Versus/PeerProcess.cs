@@ -26,10 +26,12 @@ internal static class PeerProcess
             start.ArgumentList.Add(argument);
         }
 
-        // The collector our server runs with (the Web SDK's default: server GC, concurrent), so that the runtime's
-        // settings are not a difference between the schedulers; the benchmark's own process runs workstation GC.
+        // The collector our server runs with (server GC, concurrent, without dynamic adaptation: the server's project
+        // file), so that the runtime's settings are not a difference between the schedulers; the benchmark's own process
+        // runs workstation GC.
         start.Environment["DOTNET_gcServer"] = "1";
         start.Environment["DOTNET_gcConcurrent"] = "1";
+        start.Environment["DOTNET_GCDynamicAdaptationMode"] = "0";
         foreach (var (name, value) in options.ServerEnvironment.Where(e => e.Key.StartsWith("DOTNET_", StringComparison.Ordinal)))
         {
             start.Environment[name] = value;
