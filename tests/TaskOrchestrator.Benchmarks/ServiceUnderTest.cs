@@ -13,6 +13,9 @@ namespace TaskOrchestrator.Benchmarks;
 /// </summary>
 internal sealed class ServiceUnderTest : IAsyncDisposable
 {
+    // Of the server's log lines (UTC), so that a stall in a run can be matched to what the server logged then.
+    private const string TimestampFormat = "HH:mm:ss.fff ";
+
     private AzuriteProcess? _azurite;
     private ServerProcess? _server;
 
@@ -43,7 +46,7 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
             ["TaskOrchestrator:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
             ["TaskOrchestrator:Cluster:GatewayPort"] = (siloPort + 1).ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:Console:FormatterOptions:TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging:Console:FormatterOptions:TimestampFormat"] = TimestampFormat,
             ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         };
         if (options.Storage == "memory")
@@ -74,8 +77,9 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         (await Api.GetFromJsonAsync<JsonObject>($"/admin/stats?gc={(gc ? "true" : "false")}"))!;
 
     /// <summary>
-    /// Writes what the server printed (warnings and errors: the benchmark starts it at level Warning) to a file beside the
-    /// temporary files and says how many lines it has: a stall in a run is often explained there.
+    /// Writes what the server printed (the benchmark starts it at level Warning; Orleans' silo lifecycle still logs at
+    /// Information) to a file among the temporary files and says how many warnings and errors it has: a stall in a run
+    /// is often explained there.
     /// </summary>
     public void SaveServerLog(TextWriter output)
     {
@@ -87,9 +91,15 @@ internal sealed class ServiceUnderTest : IAsyncDisposable
         var lines = _server.Output.ToArray();
         var path = Path.Combine(Path.GetTempPath(), $"taskorch-benchmark-server-{_server.Id}.log");
         File.WriteAllLines(path, lines);
-        var warnings = lines.Count(l => l.StartsWith("warn:", StringComparison.Ordinal));
-        var errors = lines.Count(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal));
+        var warnings = lines.Count(l => Level(l) is "warn");
+        var errors = lines.Count(l => Level(l) is "fail" or "crit");
         output.WriteLine($"server log: {warnings} warnings, {errors} errors, written to {path}");
+
+        // A message's first line: "HH:mm:ss.fff warn: Category[id]" (the timestamp format set above).
+        static string? Level(string line) =>
+            line.Length > TimestampFormat.Length + 5 && line[TimestampFormat.Length + 4] == ':' && char.IsAsciiDigit(line[0])
+                ? line.Substring(TimestampFormat.Length, 4)
+                : null;
     }
 
     public async ValueTask DisposeAsync()
