@@ -100,7 +100,8 @@ public sealed partial class ConsoleTests(ConsoleFixture fixture)
         await page.GotoAsync($"{fixture.ConsoleUrl}#/tasks/{id}");
 
         var dueAt = DateTimeOffset.UtcNow.AddHours(2);
-        var due = new DateTimeOffset(dueAt.Year, dueAt.Month, dueAt.Day, dueAt.Hour, dueAt.Minute, dueAt.Second, TimeSpan.Zero);
+        // Seconds never 0: Chromium shows "…T00:29:00" as "…T00:29", and Playwright's fill calls that a malformed value.
+        var due = new DateTimeOffset(dueAt.Year, dueAt.Month, dueAt.Day, dueAt.Hour, dueAt.Minute, 17, TimeSpan.Zero);
         await page.GetByLabel("Change the due time").FillAsync(due.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
         await page.GetByRole(AriaRole.Button, new() { Name = "Reschedule" }).ClickAsync();
 
